@@ -1,0 +1,171 @@
+"""After ffmpeg: the small files written from what it produced (master playlist, storyboard VTT)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import ffmpeg
+
+from .hls import (
+    VariantStream,
+    audio_codec_string,
+    master_playlist,
+    measure_bandwidth,
+    parse_segments,
+    video_codec_string,
+)
+from .plan import AnimationFrames, Finisher, HlsMaster, HlsVariant, StoryboardFrames
+from .storyboard import storyboard_vtt
+
+
+def probe_streams(path: Path, ffprobe: str = "ffprobe") -> list[dict]:
+    result = subprocess.run(
+        [ffprobe, "-v", "error", "-print_format", "json", "-show_streams", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return json.loads(result.stdout or "{}").get("streams", []) if result.returncode == 0 else []
+
+
+def _measure(workdir: Path, playlist: str) -> tuple[int, int, Path | None]:
+    playlist_path = workdir / playlist
+    segments = parse_segments(playlist_path.read_text())
+    folder = playlist_path.parent
+    sizes = {s.uri: (folder / s.uri).stat().st_size for s in segments if (folder / s.uri).exists()}
+    peak, average = measure_bandwidth(segments, sizes)
+    first = folder / segments[0].uri if segments else None
+    return peak, average, first
+
+
+def _codecs(first_segment: Path | None, ffprobe: str) -> str:
+    names = []
+    for stream in probe_streams(first_segment, ffprobe) if first_segment else []:
+        if stream.get("codec_type") == "video":
+            names.append(video_codec_string(stream.get("codec_name", ""), stream.get("profile"), stream.get("level")))
+        elif stream.get("codec_type") == "audio":
+            names.append(audio_codec_string(stream.get("codec_name")) or stream.get("codec_name", ""))
+    return ",".join(names) or "avc1.640028,mp4a.40.2"
+
+
+def write_master(workdir: Path, finisher: HlsMaster, ffprobe: str = "ffprobe") -> None:
+    master_dir = (workdir / finisher.path).parent
+    audio_peak = audio_average = 0
+    audio_codec = ""
+    if finisher.audio_playlist:
+        audio_peak, audio_average, first_audio = _measure(workdir, finisher.audio_playlist)
+        audio_codec = _codecs(first_audio, ffprobe)
+    variants = []
+    for variant in finisher.variants:
+        variants.append(_variant_stream(workdir, master_dir, variant, ffprobe, audio_peak, audio_average, audio_codec))
+    audio_uri = os.path.relpath(workdir / finisher.audio_playlist, master_dir) if finisher.audio_playlist else None
+    (workdir / finisher.path).write_text(master_playlist(variants, audio_uri))
+
+
+def _variant_stream(
+    workdir: Path,
+    master_dir: Path,
+    variant: HlsVariant,
+    ffprobe: str,
+    audio_peak: int,
+    audio_average: int,
+    audio_codec: str,
+) -> VariantStream:
+    peak, average, first = _measure(workdir, variant.playlist)
+    codecs = _codecs(first, ffprobe)
+    if audio_codec:
+        codecs = f"{codecs},{audio_codec}"
+    return VariantStream(
+        uri=os.path.relpath(workdir / variant.playlist, master_dir),
+        bandwidth=peak + audio_peak,
+        average_bandwidth=average + audio_average,
+        width=variant.width,
+        height=variant.height,
+        codecs=codecs,
+        frame_rate=variant.fps,
+        audio_group="audio" if audio_codec else None,
+    )
+
+
+class FinishError(RuntimeError):
+    """A finisher could not assemble its output from the frames the encode left."""
+
+
+def _run(stream, ffmpeg_binary: str) -> None:
+    argv = [ffmpeg_binary, "-hide_banner", "-nostdin", "-y", "-loglevel", "error", *stream.get_args()]
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=600, check=False)
+    if result.returncode != 0:
+        raise FinishError(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "ffmpeg failed")
+
+
+def _frames(workdir: Path, folder: str, extension: str) -> int:
+    return len(list((workdir / folder).glob(f"*.{extension}")))
+
+
+def write_storyboard(workdir: Path, finisher: StoryboardFrames, ffmpeg_binary: str) -> None:
+    count = _frames(workdir, finisher.folder, "jpg")
+    if not count:
+        raise FinishError("the storyboard got no frames")
+    columns = max(1, min(finisher.columns, count))
+    rows = math.ceil(count / columns)
+    frames = ffmpeg.input(str(workdir / finisher.folder / "%05d.jpg"), framerate=1, start_number=0)
+    sprite = frames.filter("tile", layout=f"{columns}x{rows}")
+    _run(
+        ffmpeg.output(sprite, str(workdir / finisher.sprite_path), **{"frames:v": 1, "q:v": 3, "update": 1}),
+        ffmpeg_binary,
+    )
+    text = storyboard_vtt(
+        sprite=finisher.sprite_name,
+        count=count,
+        interval=finisher.interval,
+        columns=columns,
+        tile_width=finisher.tile_width,
+        tile_height=finisher.tile_height,
+        duration=finisher.duration,
+    )
+    (workdir / finisher.vtt_path).write_text(text)
+
+
+def write_animation(workdir: Path, finisher: AnimationFrames, ffmpeg_binary: str) -> None:
+    if not _frames(workdir, finisher.folder, "png"):
+        raise FinishError("the animation got no frames")
+    frames = ffmpeg.input(str(workdir / finisher.folder / "%05d.png"), framerate=f"{finisher.fps:g}", start_number=0)
+    target = str(workdir / finisher.path)
+    if target.lower().endswith(".gif"):
+        # One palette for the whole animation: far better colour than GIF's fixed default.
+        split = frames.filter_multi_output("split", 2)
+        palette = split[0].filter("palettegen", max_colors=128, stats_mode="diff")
+        picture = ffmpeg.filter([split[1], palette], "paletteuse", dither="bayer", bayer_scale=3)
+        output = ffmpeg.output(picture, target, loop=0, **{"c:v": "gif"})
+    else:
+        options = {"c:v": "libwebp_anim", "loop": 0, "quality": 60, "compression_level": 4, "lossless": 0}
+        output = ffmpeg.output(frames, target, **options)
+    _run(output, ffmpeg_binary)
+
+
+def apply_finishers(
+    workdir: Path,
+    finishers: tuple[Finisher, ...],
+    scratch: tuple[str, ...] = (),
+    *,
+    ffmpeg_binary: str = "ffmpeg",
+    ffprobe: str = "ffprobe",
+) -> None:
+    for finisher in finishers:
+        if isinstance(finisher, HlsMaster):
+            write_master(workdir, finisher, ffprobe)
+        elif isinstance(finisher, StoryboardFrames):
+            write_storyboard(workdir, finisher, ffmpeg_binary)
+        else:
+            write_animation(workdir, finisher, ffmpeg_binary)
+    for folder in scratch:
+        shutil.rmtree(workdir / folder, ignore_errors=True)
+        parent = (workdir / folder).parent
+        if parent != workdir and parent.exists() and not any(parent.iterdir()):
+            parent.rmdir()

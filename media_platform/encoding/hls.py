@@ -1,0 +1,98 @@
+"""HLS playlists as text: reading variant playlists and writing the master."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Segment:
+    uri: str
+    duration: float
+
+
+@dataclass(frozen=True)
+class VariantStream:
+    uri: str
+    bandwidth: int
+    average_bandwidth: int
+    width: int
+    height: int
+    codecs: str
+    frame_rate: float | None = None
+    audio_group: str | None = None
+
+
+def parse_segments(playlist: str) -> list[Segment]:
+    segments, duration = [], None
+    for raw in playlist.splitlines():
+        line = raw.strip()
+        if line.startswith("#EXTINF:"):
+            duration = float(line[len("#EXTINF:") :].split(",", 1)[0])
+        elif line and not line.startswith("#") and duration is not None:
+            segments.append(Segment(line, duration))
+            duration = None
+    return segments
+
+
+def measure_bandwidth(segments: Iterable[Segment], sizes: Mapping[str, int]) -> tuple[int, int]:
+    """(peak, average) bits per second. Peak ignores stubs under half the longest segment,
+    whose few bytes over a few milliseconds would claim an absurd rate."""
+    items = [(s, sizes.get(s.uri, 0)) for s in segments if s.duration > 0]
+    if not items:
+        return 0, 0
+    longest = max(s.duration for s, _ in items)
+    rates = [size * 8 / s.duration for s, size in items if s.duration >= longest / 2]
+    total_bits = sum(size * 8 for _, size in items)
+    total_seconds = sum(s.duration for s, _ in items)
+    return int(max(rates)), int(total_bits / total_seconds)
+
+
+H264_PROFILES = {
+    "Baseline": "4200",
+    "Constrained Baseline": "42C0",
+    "Main": "4D40",
+    "Extended": "5800",
+    "High": "6400",
+    "High 10": "6E00",
+    "High 4:2:2": "7A00",
+    "High 4:4:4 Predictive": "F400",
+}
+
+
+def video_codec_string(codec: str, profile: str | None, level: int | None) -> str:
+    """RFC 6381 codec names, as players expect them in CODECS."""
+    if codec == "h264":
+        return f"avc1.{H264_PROFILES.get(profile or 'High', '6400')}{(level or 40):02X}".lower()
+    if codec == "hevc":
+        general = 2 if profile and "10" in profile else 1
+        return f"hvc1.{general}.{4 if general == 2 else 6}.L{level or 120}.B0"
+    if codec == "av1":
+        return "av01.0.08M.08"
+    return codec
+
+
+def audio_codec_string(codec: str | None) -> str | None:
+    return {"aac": "mp4a.40.2", "opus": "opus", "mp3": "mp4a.40.34", "ac3": "ac-3"}.get(codec or "")
+
+
+def master_playlist(variants: Iterable[VariantStream], audio_uri: str | None = None) -> str:
+    lines = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-INDEPENDENT-SEGMENTS"]
+    if audio_uri:
+        lines.append(
+            f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="default",DEFAULT=YES,AUTOSELECT=YES,URI="{audio_uri}"'
+        )
+    for v in sorted(variants, key=lambda item: item.bandwidth, reverse=True):
+        attrs = [
+            f"BANDWIDTH={v.bandwidth}",
+            f"AVERAGE-BANDWIDTH={v.average_bandwidth}",
+            f"RESOLUTION={v.width}x{v.height}",
+            f'CODECS="{v.codecs}"',
+        ]
+        if v.frame_rate:
+            attrs.append(f"FRAME-RATE={v.frame_rate:.3f}")
+        if v.audio_group:
+            attrs.append(f'AUDIO="{v.audio_group}"')
+        lines += [f"#EXT-X-STREAM-INF:{','.join(attrs)}", v.uri]
+    return "\n".join(lines) + "\n"

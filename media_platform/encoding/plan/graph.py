@@ -1,0 +1,98 @@
+"""The shared part of an invocation: one input, decoded once, fanned out to every job."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import ffmpeg
+
+from ..probe import SourceInfo
+from ..spec import Job, Watermark
+from ..transforms import FilterStep, OverlayStep, VideoStep
+
+
+@dataclass(frozen=True)
+class EncodeContext:
+    """Where and how one ffmpeg invocation runs. Paths of outputs are relative to its cwd."""
+
+    input_path: str
+    ffmpeg: str = "ffmpeg"
+    threads: int = 0
+    protocols: str = "file,pipe"
+    seek: float | None = None  # chunked encoding: decode from here …
+    until: float | None = None  # … to here (source time)
+    segment_start_number: int = 0
+    max_pixels: int | None = None
+
+
+def fan_out(stream: Any, count: int, *, audio: bool = False) -> list[Any]:
+    """`count` independent copies of a stream (split/asplit only when there is more than one)."""
+    if count <= 1:
+        return [stream] * count
+    node = stream.filter_multi_output("asplit" if audio else "split", count)
+    return [node[i] for i in range(count)]
+
+
+def apply_steps(stream: Any, steps: Iterable[VideoStep], graph: Graph) -> Any:
+    for item in steps:
+        if isinstance(item, OverlayStep):
+            mark = graph.image(item.source).filter("scale", item.width, item.height)
+            if item.opacity < 1:
+                mark = mark.filter("format", "rgba").filter("colorchannelmixer", aa=round(item.opacity, 3))
+            stream = ffmpeg.overlay(stream, mark, x=item.x, y=item.y, eof_action="repeat")
+        else:
+            stream = _filter(stream, item)
+    return stream
+
+
+def _filter(stream: Any, item: FilterStep) -> Any:
+    return stream.filter(item.name, *item.args, **item.options())
+
+
+class Graph:
+    """Splits the decoded source once for all jobs; hands out one branch per consumer."""
+
+    def __init__(self, info: SourceInfo, ctx: EncodeContext, jobs: list[Job], *, audio_consumers: int):
+        if info.video is None:
+            raise ValueError("a source without a video stream cannot be planned")
+        self.info, self.ctx = info, ctx
+        input_opts: dict[str, Any] = {"protocol_whitelist": ctx.protocols}
+        if ctx.seek:
+            input_opts["ss"] = round(ctx.seek, 6)
+        if ctx.until is not None:
+            input_opts["to"] = round(ctx.until, 6)
+        if ctx.max_pixels:
+            input_opts["max_pixels"] = ctx.max_pixels
+        self.source = ffmpeg.input(ctx.input_path, **input_opts)
+        video = self.source[str(info.video.index)]
+        if info.video.is_interlaced:
+            # Decode once, deinterlace once: every output of an interlaced source needs it.
+            video = video.filter("bwdif", mode="send_frame", parity="auto", deint="interlaced")
+        self._video = iter(fan_out(video, len(jobs)))
+        audio_count = audio_consumers if info.audio else 0
+        self._audio = (
+            iter(fan_out(self.source[str(info.audio[0].index)], audio_count, audio=True)) if audio_count else iter(())
+        )
+        uses = Counter(t.source for job in jobs for t in job.transformations if isinstance(t, Watermark))
+        self._images = {
+            path: iter(fan_out(ffmpeg.input(path, protocol_whitelist="file,pipe"), count))
+            for path, count in uses.items()
+        }
+
+    @property
+    def duration(self) -> float:
+        start = self.ctx.seek or 0.0
+        end = self.ctx.until if self.ctx.until is not None else self.info.duration
+        return max(0.0, end - start)
+
+    def video(self) -> Any:
+        return next(self._video)
+
+    def audio(self) -> Any:
+        return next(self._audio)
+
+    def image(self, path: str) -> Any:
+        return next(self._images[path])

@@ -1,0 +1,81 @@
+"""Storyboards and animations, taken from the shared decode as small frame dumps.
+
+ffmpeg reports progress only between steps of its main loop, and keeps stepping for an
+output that is waiting for its next frame; a sprite made with `tile` or a palette made with
+`palettegen` would hold every report back until the end. So the shared decode writes small
+individual frames whose timestamps run far ahead (never the output ffmpeg waits on), and a
+finisher assembles the sprite or animation from them afterwards, at a cost of milliseconds.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import ffmpeg
+
+from ..ladder import even
+from ..spec import AnimationJob, StoryboardJob
+from ..transforms import fit_within
+from .graph import Graph
+from .outputs import AnimationFrames, Branch, Built, PlannedFile, StoryboardFrames, join
+
+GIF_MAX_SECONDS = 10.0
+# Far enough ahead that a dump is never the output ffmpeg waits on; frames count progress.
+AHEAD = "PTS+1000000/TB"
+
+
+def dump_dir(index: int, name: str) -> str:
+    return f".work/{index}-{name}"
+
+
+def dump(stream: Any, folder: str, extension: str) -> Any:
+    opts: dict[str, Any] = {"fps_mode": "passthrough", "start_number": 0}
+    if extension == "jpg":
+        opts.update({"c:v": "mjpeg", "pix_fmt": "yuvj420p", "q:v": 3})
+    else:
+        opts["c:v"] = "png"
+    return ffmpeg.output(stream.filter("setpts", AHEAD), f"{folder}/%05d.{extension}", **opts)
+
+
+def storyboard_grid(duration: float, interval: float, columns: int) -> tuple[int, int, int]:
+    """(frames, columns, rows) for a sprite holding one frame every `interval` seconds."""
+    count = max(1, math.ceil(duration / interval)) if duration > 0 else 1
+    columns = max(1, min(columns, count))
+    return count, columns, math.ceil(count / columns)
+
+
+def build_storyboard(job: StoryboardJob, index: int, graph: Graph, branch: Branch) -> Built:
+    g = branch.geometry
+    count, _, _ = storyboard_grid(g.duration, job.interval, job.columns)
+    tile_width = even(min(job.tile_width, g.width))
+    tile_height = even(tile_width * g.height / g.width)
+    folder = dump_dir(index, "storyboard")
+    stream = branch.video.filter("fps", fps=f"1/{job.interval:g}").filter("scale", tile_width, tile_height)
+    sprite, vtt = join(job.prefix, job.sprite_file), join(job.prefix, job.vtt_file)
+    finisher = StoryboardFrames(
+        index, folder, sprite, vtt, job.sprite_file, job.interval, job.columns, tile_width, tile_height, g.duration
+    )
+    files = [PlannedFile(index, sprite, "sprite"), PlannedFile(index, vtt, "vtt")]
+    return Built([dump(stream, folder, "jpg")], files, [finisher], 0.0, frames=count, dumps=(folder,))
+
+
+def build_animation(job: AnimationJob, index: int, graph: Graph, branch: Branch) -> Built:
+    g = branch.geometry
+    width, height = fit_within(g.width, g.height, job.width, job.height, upscale=False)
+    folder = dump_dir(index, "animation")
+    stream = branch.video
+    if job.frame_count:
+        # A time-lapse: frame_count pictures sampled evenly across the whole source.
+        rate = max(job.frame_count / max(g.duration, 0.001), 0.000001)
+        stream = stream.filter("fps", fps=f"{rate:.6f}")
+        frames = job.frame_count
+    else:
+        seconds = min(g.duration, GIF_MAX_SECONDS)
+        stream = stream.filter("trim", duration=seconds).filter("fps", fps=f"{job.fps:g}")
+        frames = max(1, int(seconds * job.fps))
+    stream = stream.filter("scale", width, height)
+    path = join(job.prefix, job.filename)
+    finisher = AnimationFrames(index, folder, path, job.fps, job.frame_count)
+    files = [PlannedFile(index, path, "animation", None, width, height)]
+    return Built([dump(stream, folder, "png")], files, [finisher], 0.0, frames=frames, dumps=(folder,))

@@ -1,0 +1,109 @@
+"""What an invocation promises to leave behind, and the small steps that finish it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..spec import Job
+from ..transforms import Geometry
+from .graph import Graph, apply_steps
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    """One file (or a `%d` pattern of files) a job writes, relative to the invocation's cwd."""
+
+    job_index: int
+    path: str
+    role: str  # master | variant | audio | mp4 | image | images | sprite | vtt | animation
+    rendition: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True)
+class HlsVariant:
+    name: str
+    playlist: str
+    width: int
+    height: int
+    fps: float | None
+    has_audio: bool
+
+
+@dataclass(frozen=True)
+class HlsMaster:
+    """Write the master playlist once the variants exist (bandwidths are measured, not guessed)."""
+
+    job_index: int
+    path: str
+    variants: tuple[HlsVariant, ...]
+    audio_playlist: str | None = None
+
+
+@dataclass(frozen=True)
+class StoryboardFrames:
+    """Tile the dumped frames into the sprite and write the VTT that points into it."""
+
+    job_index: int
+    folder: str
+    sprite_path: str
+    vtt_path: str
+    sprite_name: str  # as the VTT refers to it: relative to the VTT
+    interval: float
+    columns: int
+    tile_width: int
+    tile_height: int
+    duration: float
+
+
+@dataclass(frozen=True)
+class AnimationFrames:
+    """Assemble dumped frames into an animated WebP, or a GIF with its own palette."""
+
+    job_index: int
+    folder: str
+    path: str
+    fps: float
+    frame_count: int | None
+
+
+Finisher = HlsMaster | StoryboardFrames | AnimationFrames
+
+
+@dataclass
+class Built:
+    outputs: list[Any]
+    files: list[PlannedFile]
+    finishers: list[Finisher]
+    duration: float
+    frames: int | None = None  # frames the first video output will write, for progress
+    dumps: tuple[str, ...] = ()
+
+
+@dataclass
+class Branch:
+    """A job's own copy of the decoded source, after its transformations."""
+
+    video: Any
+    audio: Any | None
+    geometry: Geometry
+
+
+def open_branch(job: Job, graph: Graph, base: Geometry, *, wants_audio: bool) -> Branch:
+    from ..transforms import apply_transformations
+
+    applied = apply_transformations(job.transformations, base)
+    video = apply_steps(graph.video(), applied.video, graph)
+    audio = None
+    if wants_audio and graph.info.has_audio:
+        audio = graph.audio()
+        for item in applied.audio:
+            audio = audio.filter(item.name, *item.args, **item.options())
+    return Branch(video, audio, applied.geometry)
+
+
+def join(prefix: str, name: str) -> str:
+    prefix = prefix.strip("/")
+    return f"{prefix}/{name}" if prefix else name

@@ -1,0 +1,144 @@
+"""Builders for the jobs that encode video: HLS ladders (with MP4 fallbacks), MP4s, preview clips."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ffmpeg
+
+from ..spec import AudioSettings, HlsJob, Mp4Job, Rendition
+from ..transforms import Geometry, fit_within
+from .codecs import audio_options, video_options
+from .graph import Graph, fan_out
+from .outputs import Branch, Built, HlsMaster, HlsVariant, PlannedFile, join
+
+MUXING = {"max_muxing_queue_size": 4096}
+
+
+def scaled(stream: Any, rendition: Rendition, geometry: Geometry) -> tuple[Any, int, int]:
+    width, height = fit_within(
+        geometry.width, geometry.height, rendition.width, rendition.height, upscale=rendition.upscale
+    )
+    if rendition.video.fps:
+        stream = stream.filter("fps", fps=round(rendition.video.fps, 3))
+    if (width, height) != (geometry.width, geometry.height):
+        stream = stream.filter("scale", width, height)
+    return stream.filter("setsar", "1"), width, height
+
+
+def source_fps(graph: Graph) -> float | None:
+    video = graph.info.video
+    return (video.avg_fps or video.fps) if video else None
+
+
+def expected_frames(rendition: Rendition, graph: Graph, seconds: float) -> int | None:
+    fps = rendition.video.fps or source_fps(graph)
+    return int(seconds * fps) if fps else None
+
+
+def encode_options(rendition: Rendition, graph: Graph, *, with_audio: bool) -> dict[str, Any]:
+    fps = rendition.video.fps or source_fps(graph)
+    opts = video_options(rendition.video, fps=fps, threads=graph.ctx.threads)
+    if with_audio:
+        rate = graph.info.audio[0].sample_rate if graph.info.audio else None
+        opts.update(audio_options(rendition.audio, source_rate=rate))
+    return {**opts, **MUXING}
+
+
+def tee_target(slaves: list[tuple[dict[str, Any], str]]) -> str:
+    """`[f=hls:opt=v]path|[f=mp4:…]path` — our paths are plain relative names, nothing to escape."""
+    parts = []
+    for options, path in slaves:
+        spec = ":".join(f"{key}={value}" for key, value in options.items())
+        parts.append(f"[{spec}]{path}")
+    return "|".join(parts)
+
+
+def hls_slave(job: HlsJob, name: str, graph: Graph, *, select: str | None = None) -> tuple[dict[str, Any], str]:
+    options: dict[str, Any] = {}
+    if select:
+        options["select"] = select
+    options.update(
+        {
+            "f": "hls",
+            "hls_time": f"{job.segment_duration:g}",
+            "hls_playlist_type": "vod",
+            "hls_flags": "independent_segments",
+            "hls_segment_filename": join(job.prefix, job.segment_pattern.format(name=name)),
+            "start_number": graph.ctx.segment_start_number,
+        }
+    )
+    return options, join(job.prefix, job.variant_playlist.format(name=name))
+
+
+def build_hls(job: HlsJob, index: int, graph: Graph, branch: Branch) -> Built:
+    renditions = list(job.renditions)
+    separate_audio = job.separate_audio and branch.audio is not None
+    fallback = set(job.mp4_fallback)
+    audio_needs = (
+        0
+        if branch.audio is None
+        else (sum(1 for r in renditions if r.name in fallback) + 1 if separate_audio else len(renditions))
+    )
+    audio_streams = iter(fan_out(branch.audio, audio_needs, audio=True)) if audio_needs else iter(())
+    outputs, files, variants = [], [], []
+    for rendition, video in zip(renditions, fan_out(branch.video, len(renditions)), strict=True):
+        video, width, height = scaled(video, rendition, branch.geometry)
+        has_mp4 = rendition.name in fallback
+        audio = next(audio_streams) if branch.audio is not None and (not separate_audio or has_mp4) else None
+        slaves = [hls_slave(job, rendition.name, graph, select="v" if separate_audio and audio is not None else None)]
+        if has_mp4:
+            mp4_path = join(job.prefix, job.mp4_fallback_pattern.format(name=rendition.name))
+            slaves.append(({"f": "mp4", "movflags": "+faststart"}, mp4_path))
+            files.append(PlannedFile(index, mp4_path, "mp4", rendition.name, width, height))
+        streams = [video] + ([audio] if audio is not None else [])
+        opts = encode_options(rendition, graph, with_audio=audio is not None)
+        opts["flags"] = "+global_header"  # MP4 needs codec headers up front; TS repeats them anyway
+        outputs.append(ffmpeg.output(*streams, tee_target(slaves), f="tee", **opts))
+        playlist = slaves[0][1]
+        files.append(PlannedFile(index, playlist, "variant", rendition.name, width, height))
+        variants.append(
+            HlsVariant(
+                rendition.name,
+                playlist,
+                width,
+                height,
+                rendition.video.fps or source_fps(graph),
+                not separate_audio and audio is not None,
+            )
+        )
+    audio_playlist = None
+    if separate_audio:
+        audio_playlist = join(job.prefix, "audio/audio.m3u8")
+        audio_opts = audio_options(renditions[-1].audio if renditions else AudioSettings(), source_rate=None)
+        outputs.append(
+            ffmpeg.output(
+                next(audio_streams),
+                audio_playlist,
+                f="hls",
+                hls_time=f"{job.segment_duration:g}",
+                hls_playlist_type="vod",
+                hls_segment_filename=join(job.prefix, "audio/audio%d.ts"),
+                start_number=graph.ctx.segment_start_number,
+                **audio_opts,
+                **MUXING,
+            )
+        )
+        files.append(PlannedFile(index, audio_playlist, "audio"))
+    master = join(job.prefix, job.playlist_name)
+    files.append(PlannedFile(index, master, "master"))
+    finisher = HlsMaster(index, master, tuple(variants), audio_playlist)
+    frames = expected_frames(renditions[0], graph, branch.geometry.duration) if renditions else None
+    return Built(outputs, files, [finisher], branch.geometry.duration, frames=frames)
+
+
+def build_mp4(job: Mp4Job, index: int, graph: Graph, branch: Branch) -> Built:
+    video, width, height = scaled(branch.video, job.rendition, branch.geometry)
+    with_audio = branch.audio is not None
+    streams = [video] + ([branch.audio] if with_audio else [])
+    path = join(job.prefix, job.filename)
+    opts = encode_options(job.rendition, graph, with_audio=with_audio)
+    output = ffmpeg.output(*streams, path, movflags="+faststart", **opts)
+    files = [PlannedFile(index, path, "mp4", job.rendition.name, width, height)]
+    frames = expected_frames(job.rendition, graph, branch.geometry.duration)
+    return Built([output], files, [], branch.geometry.duration, frames=frames)

@@ -1,0 +1,262 @@
+"""ffprobe JSON → SourceInfo: everything later decisions need to know about a source."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import asdict, dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from .issues import InputError, Issue, IssueCode, Severity
+
+IMAGE_FORMATS = {"image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe", "gif_pipe", "svg_pipe"}
+IMAGE_CODECS = {"png", "mjpeg", "bmp", "tiff", "webp", "jpegls", "jpeg2000", "svg"}
+HDR_TRANSFERS = {"smpte2084", "arib-std-b67"}
+
+
+@dataclass(frozen=True)
+class VideoStreamInfo:
+    index: int
+    codec: str
+    width: int
+    height: int
+    rotation: int = 0
+    fps: float | None = None
+    avg_fps: float | None = None
+    duration: float | None = None
+    pix_fmt: str | None = None
+    bit_depth: int = 8
+    profile: str | None = None
+    level: int | None = None
+    bit_rate: int | None = None
+    frames: int | None = None
+    field_order: str | None = None
+    color_transfer: str | None = None
+    color_primaries: str | None = None
+    color_space: str | None = None
+    sample_aspect_ratio: str | None = None
+
+    @property
+    def display_width(self) -> int:
+        return self.height if self.rotation % 180 else self.width
+
+    @property
+    def display_height(self) -> int:
+        return self.width if self.rotation % 180 else self.height
+
+    @property
+    def display_aspect(self) -> float:
+        """Width over height as shown: rotation and non-square pixels applied."""
+        sar = _ratio(self.sample_aspect_ratio) or 1.0
+        width = self.width * sar
+        if self.rotation % 180:
+            return self.height / width if width else 1.0
+        return width / self.height if self.height else 1.0
+
+    @property
+    def is_hdr(self) -> bool:
+        return self.color_transfer in HDR_TRANSFERS
+
+    @property
+    def is_interlaced(self) -> bool:
+        return self.field_order not in (None, "", "progressive", "unknown")
+
+    @property
+    def is_variable_frame_rate(self) -> bool:
+        if not self.fps or not self.avg_fps:
+            return False
+        return abs(self.fps - self.avg_fps) / self.fps > 0.02
+
+
+@dataclass(frozen=True)
+class AudioStreamInfo:
+    index: int
+    codec: str
+    channels: int = 2
+    sample_rate: int | None = None
+    duration: float | None = None
+    bit_rate: int | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    format_name: str
+    duration: float
+    size: int = 0
+    bit_rate: int | None = None
+    video: VideoStreamInfo | None = None
+    audio: tuple[AudioStreamInfo, ...] = field(default_factory=tuple)
+    subtitle_count: int = 0
+
+    @property
+    def has_audio(self) -> bool:
+        return bool(self.audio)
+
+    @property
+    def is_image(self) -> bool:
+        if self.video is None:
+            return False
+        if self.format_name in IMAGE_FORMATS:
+            return True
+        return self.video.codec in IMAGE_CODECS and (self.video.frames or 0) <= 1
+
+    @property
+    def is_portrait(self) -> bool:
+        return self.video is not None and self.video.display_height > self.video.display_width
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SourceInfo:
+        video = VideoStreamInfo(**data["video"]) if data.get("video") else None
+        audio = tuple(AudioStreamInfo(**item) for item in data.get("audio") or ())
+        fields = {k: v for k, v in data.items() if k not in {"video", "audio"}}
+        return cls(**fields, video=video, audio=audio)
+
+
+def _ratio(text: str | None) -> float | None:
+    if not text or text in {"0/0", "N/A", "0:1"}:
+        return None
+    try:
+        value = float(Fraction(text.replace(":", "/")))
+    except (ValueError, ZeroDivisionError):
+        return None
+    return value or None
+
+
+def _float(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number and number >= 0 else None  # drops NaN and negatives
+
+
+def _int(value: Any) -> int | None:
+    number = _float(value)
+    return int(number) if number is not None else None
+
+
+def _rotation(stream: dict[str, Any]) -> int:
+    for side_data in stream.get("side_data_list") or ():
+        if "rotation" in side_data:
+            return int(round(float(side_data["rotation"]))) % 360
+    tag = (stream.get("tags") or {}).get("rotate")
+    return int(tag) % 360 if tag and tag.lstrip("-").isdigit() else 0
+
+
+def _bit_depth(stream: dict[str, Any]) -> int:
+    raw = _int(stream.get("bits_per_raw_sample"))
+    if raw:
+        return raw
+    pix_fmt = stream.get("pix_fmt") or ""
+    for depth in (16, 12, 10):
+        if f"p{depth}" in pix_fmt:
+            return depth
+    return 8
+
+
+def _video(stream: dict[str, Any]) -> VideoStreamInfo:
+    return VideoStreamInfo(
+        index=int(stream["index"]),
+        codec=stream.get("codec_name") or "unknown",
+        width=int(stream.get("width") or 0),
+        height=int(stream.get("height") or 0),
+        rotation=_rotation(stream),
+        fps=_ratio(stream.get("r_frame_rate")),
+        avg_fps=_ratio(stream.get("avg_frame_rate")),
+        duration=_float(stream.get("duration")),
+        pix_fmt=stream.get("pix_fmt"),
+        bit_depth=_bit_depth(stream),
+        profile=stream.get("profile"),
+        level=_int(stream.get("level")),
+        bit_rate=_int(stream.get("bit_rate")),
+        frames=_int(stream.get("nb_frames")),
+        field_order=stream.get("field_order"),
+        color_transfer=stream.get("color_transfer"),
+        color_primaries=stream.get("color_primaries"),
+        color_space=stream.get("color_space"),
+        sample_aspect_ratio=stream.get("sample_aspect_ratio"),
+    )
+
+
+def _audio(stream: dict[str, Any]) -> AudioStreamInfo:
+    return AudioStreamInfo(
+        index=int(stream["index"]),
+        codec=stream.get("codec_name") or "unknown",
+        channels=int(stream.get("channels") or 0),
+        sample_rate=_int(stream.get("sample_rate")),
+        duration=_float(stream.get("duration")),
+        bit_rate=_int(stream.get("bit_rate")),
+        language=(stream.get("tags") or {}).get("language"),
+    )
+
+
+def parse_probe(data: dict[str, Any]) -> SourceInfo:
+    """Turn `ffprobe -show_format -show_streams` JSON into a SourceInfo."""
+    streams = data.get("streams") or []
+    fmt = data.get("format") or {}
+    video_streams = [
+        s for s in streams if s.get("codec_type") == "video" and not (s.get("disposition") or {}).get("attached_pic")
+    ]
+    audio_streams = [s for s in streams if s.get("codec_type") == "audio"]
+    video = _video(video_streams[0]) if video_streams else None
+    audio = tuple(_audio(s) for s in audio_streams)
+    durations = [_float(fmt.get("duration"))]
+    durations += [video.duration if video else None] + [a.duration for a in audio]
+    duration = next((d for d in durations if d), 0.0)
+    return SourceInfo(
+        format_name=(fmt.get("format_name") or "").split(",")[0],
+        duration=duration,
+        size=_int(fmt.get("size")) or 0,
+        bit_rate=_int(fmt.get("bit_rate")),
+        video=video,
+        audio=audio,
+        subtitle_count=sum(1 for s in streams if s.get("codec_type") == "subtitle"),
+    )
+
+
+def probe_command(path: str, ffprobe: str = "ffprobe", protocols: str = "file,pipe") -> list[str]:
+    return [
+        ffprobe,
+        "-v",
+        "error",
+        "-protocol_whitelist",
+        protocols,
+        "-print_format",
+        "json",
+        "-show_format",
+        "-show_streams",
+        path,
+    ]
+
+
+def probe_file(path: str, *, ffprobe: str = "ffprobe", timeout: float = 60) -> SourceInfo:
+    """Run ffprobe once; an unreadable file raises InputError(OriginalCorrupted)."""
+    try:
+        result = subprocess.run(
+            probe_command(path, ffprobe), capture_output=True, timeout=timeout, check=False, text=True
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise InputError(
+            Issue(Severity.ERROR, IssueCode.ORIGINAL_CORRUPTED, "Reading the file's headers took too long.")
+        ) from exc
+    reason = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
+    if result.returncode != 0:
+        message = "The file could not be read as audio or video"
+        raise InputError(Issue(Severity.ERROR, IssueCode.ORIGINAL_CORRUPTED, f"{message}: {_reason(reason)}"))
+    try:
+        data = json.loads(result.stdout or "{}")
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            Issue(Severity.ERROR, IssueCode.ORIGINAL_CORRUPTED, "The file's headers could not be parsed.")
+        ) from exc
+    return parse_probe(data)
+
+
+def _reason(line: str) -> str:
+    """ffprobe prefixes its reason with the file path; keep only the reason."""
+    return line.rsplit(": ", 1)[-1] if ": " in line else (line or "unknown format")

@@ -1,0 +1,249 @@
+"""The engine's model of work: a process is a source and a list of output jobs.
+
+Every API dialect translates its request into these dataclasses; `plan` turns them into
+ffmpeg argv. They serialise to plain JSON (`to_json` / `job_from_json`) so a process can be
+stored on its database row and rebuilt on any worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal
+
+VideoCodec = Literal["h264", "h265", "av1"]
+AudioCodec = Literal["aac", "opus"]
+Gravity = Literal["center", "north", "northeast", "east", "southeast", "south", "southwest", "west", "northwest"]
+GRAVITIES = ("center", "north", "northeast", "east", "southeast", "south", "southwest", "west", "northwest")
+
+
+# --- Stream settings ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class VideoSettings:
+    codec: VideoCodec = "h264"
+    crf: int | None = None
+    bitrate_kbps: int | None = None
+    max_rate_kbps: int | None = None
+    min_rate_kbps: int | None = None
+    bufsize_kbits: int | None = None
+    preset: str | None = None
+    fps: float | None = None
+    # Keyframe interval in seconds; every rendition of a ladder shares it so they switch cleanly.
+    gop_seconds: float = 2.0
+    profile: str | None = None
+    level: str | None = None
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    codec: AudioCodec = "aac"
+    bitrate_kbps: int = 128
+    sample_rate: int | None = None
+    channels: int | None = 2
+    mute: bool = False
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """One rung of a ladder. The name is what clients see: "720p"."""
+
+    name: str
+    height: int | None = None
+    width: int | None = None
+    video: VideoSettings = field(default_factory=VideoSettings)
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    upscale: bool = False
+
+
+# --- Transformations, applied in order before a job ---------------------------------------
+@dataclass(frozen=True)
+class Resize:
+    width: str | None = None  # "100", "100px", "50%", "50h"
+    height: str | None = None  # "100", "100px", "50%", "50w"
+    upscale: bool = False
+    type: Literal["resize"] = "resize"
+
+
+@dataclass(frozen=True)
+class Trim:
+    start_time: float = 0.0
+    duration: float | None = None
+    type: Literal["trim"] = "trim"
+
+
+@dataclass(frozen=True)
+class Crop:
+    width: str | None = None
+    height: str | None = None
+    gravity: str = "center"
+    xoffset: str = "0"
+    yoffset: str = "0"
+    type: Literal["crop"] = "crop"
+
+
+@dataclass(frozen=True)
+class Watermark:
+    source: str  # a local path by the time the plan is built
+    width: str | None = None
+    height: str | None = None
+    gravity: str = "southeast"
+    xoffset: str = "0"
+    yoffset: str = "0"
+    opacity: float = 1.0
+    type: Literal["watermark"] = "watermark"
+
+
+@dataclass(frozen=True)
+class Deinterlace:
+    type: Literal["deinterlace"] = "deinterlace"
+
+
+@dataclass(frozen=True)
+class Rotate:
+    degrees: float = 0.0
+    type: Literal["rotate"] = "rotate"
+
+
+@dataclass(frozen=True)
+class AspectRatio:
+    ratio: str = "16:9"
+    mode: Literal["crop", "pad", "stretch"] = "pad"
+    type: Literal["aspect_ratio"] = "aspect_ratio"
+
+
+@dataclass(frozen=True)
+class FrameRate:
+    fps: float = 30.0
+    type: Literal["fps"] = "fps"
+
+
+Transformation = Resize | Trim | Crop | Watermark | Deinterlace | Rotate | AspectRatio | FrameRate
+TRANSFORMATIONS: dict[str, type] = {
+    cls.type: cls  # type: ignore[attr-defined]
+    for cls in (Resize, Trim, Crop, Watermark, Deinterlace, Rotate, AspectRatio, FrameRate)
+}
+
+
+# --- Jobs ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class JobBase:
+    """Fields every job has. `prefix` is the job's folder inside the process's output root."""
+
+    prefix: str = ""
+    transformations: tuple[Transformation, ...] = ()
+    allow_soft_fail: bool = False
+
+
+@dataclass(frozen=True)
+class HlsJob(JobBase):
+    renditions: tuple[Rendition, ...] = ()
+    segment_duration: float = 4.0
+    playlist_name: str = "playlist.m3u8"
+    # "{name}" is the rendition name: bunny serves /720p/video.m3u8 and /720p/video0.ts.
+    variant_playlist: str = "{name}/video.m3u8"
+    segment_pattern: str = "{name}/video%d.ts"
+    # Renditions that also get an MP4 written from the same encode (tee), e.g. play_720p.mp4.
+    mp4_fallback: tuple[str, ...] = ()
+    mp4_fallback_pattern: str = "play_{name}.mp4"
+    separate_audio: bool = False
+    kind: Literal["hls"] = "hls"
+
+
+@dataclass(frozen=True)
+class Mp4Job(JobBase):
+    rendition: Rendition = field(default_factory=lambda: Rendition(name="source"))
+    filename: str = "video.mp4"
+    kind: Literal["mp4"] = "mp4"
+
+
+@dataclass(frozen=True)
+class ThumbnailJob(JobBase):
+    time: float | None = None  # seconds; None picks a representative frame
+    width: int | None = None
+    height: int | None = None
+    filename: str = "thumbnail.jpg"
+    kind: Literal["thumbnail"] = "thumbnail"
+
+
+@dataclass(frozen=True)
+class AnimationJob(JobBase):
+    """An animated preview: frames sampled across the whole source, played back at `fps`."""
+
+    filename: str = "preview.webp"
+    width: int | None = 320
+    height: int | None = None
+    fps: float = 8.0
+    frame_count: int | None = 24  # None keeps real time (a GIF of the source)
+    kind: Literal["animation"] = "animation"
+
+
+@dataclass(frozen=True)
+class StoryboardJob(JobBase):
+    interval: float = 10.0
+    columns: int = 10
+    tile_width: int = 160
+    sprite_file: str = "storyboard.jpg"
+    vtt_file: str = "storyboard.vtt"
+    kind: Literal["storyboard"] = "storyboard"
+
+
+@dataclass(frozen=True)
+class ScreenshotsJob(JobBase):
+    quantity: int = 1
+    filename: str = "screenshot.jpg"  # holds %d when quantity > 1
+    kind: Literal["screenshots"] = "screenshots"
+
+
+@dataclass(frozen=True)
+class PreviewClipJob(JobBase):
+    filename: str = "preview.mp4"
+    num_snippets: int = 5
+    snippet_duration: float = 1.0
+    video_codec: VideoCodec = "h264"
+    kind: Literal["preview_clip"] = "preview_clip"
+
+
+Job = HlsJob | Mp4Job | ThumbnailJob | AnimationJob | StoryboardJob | ScreenshotsJob | PreviewClipJob
+JOB_KINDS: dict[str, type] = {
+    cls.kind: cls  # type: ignore[attr-defined]
+    for cls in (HlsJob, Mp4Job, ThumbnailJob, AnimationJob, StoryboardJob, ScreenshotsJob, PreviewClipJob)
+}
+
+
+# --- JSON round trip ----------------------------------------------------------------------
+def to_json(value: Any) -> dict[str, Any]:
+    return asdict(value)
+
+
+def _rendition(data: dict[str, Any]) -> Rendition:
+    return Rendition(
+        name=data["name"],
+        height=data.get("height"),
+        width=data.get("width"),
+        video=VideoSettings(**data.get("video") or {}),
+        audio=AudioSettings(**data.get("audio") or {}),
+        upscale=data.get("upscale", False),
+    )
+
+
+def transformation_from_json(data: dict[str, Any]) -> Transformation:
+    cls = TRANSFORMATIONS[data["type"]]
+    return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
+
+
+def job_from_json(data: dict[str, Any]) -> Job:
+    cls = JOB_KINDS[data["kind"]]
+    values: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        if f.name == "renditions":
+            value = tuple(_rendition(item) for item in value)
+        elif f.name == "rendition":
+            value = _rendition(value)
+        elif f.name == "transformations":
+            value = tuple(transformation_from_json(item) for item in value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        values[f.name] = value
+    return cls(**values)

@@ -1,0 +1,9 @@
+"""Periodic work, for `manage.py rqcron media_platform.jobs.cron`."""
+
+from rq import cron
+
+from media_platform.jobs.maintenance import reconcile
+from media_platform.jobs.webhooks import sweep
+
+cron.register(reconcile, queue_name="low", interval=60)
+cron.register(sweep, queue_name="webhooks", interval=30)

@@ -1,0 +1,10 @@
+from media_platform.services.encoding import encoding_reconcile
+from media_platform.storage import delete_prefix as storage_delete_prefix
+
+
+def delete_prefix(prefix: str) -> int:
+    return storage_delete_prefix(prefix)
+
+
+def reconcile() -> list[str]:
+    return encoding_reconcile()

@@ -1,0 +1,19 @@
+from .collection import Collection
+from .encoding import EncodingJob, EncodingOutput, EncodingProcess
+from .library import Library
+from .messages import TranscodingMessage
+from .video import Caption, Video
+from .webhooks import WebhookAttempt, WebhookDelivery
+
+__all__ = [
+    "Caption",
+    "Collection",
+    "EncodingJob",
+    "EncodingOutput",
+    "EncodingProcess",
+    "Library",
+    "TranscodingMessage",
+    "Video",
+    "WebhookAttempt",
+    "WebhookDelivery",
+]

@@ -1,0 +1,41 @@
+from django.db import models
+
+from media_platform.encoding.ladder import DEFAULT_ENABLED
+
+
+class Library(models.Model):
+    """A video library: its own videos, collections, API keys and encoding settings.
+
+    Keys are stored as SHA-256 hashes; the clear key is shown once, when made. The webhook
+    signing secret must be read back to sign, so it is kept encrypted instead.
+    """
+
+    name = models.CharField(max_length=200)
+    api_key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    api_key_hint = models.CharField(max_length=8, blank=True, editable=False)
+    read_only_api_key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    read_only_api_key_hint = models.CharField(max_length=8, blank=True, editable=False)
+    webhook_url = models.URLField(max_length=2000, blank=True)
+    webhook_secret_encrypted = models.TextField(blank=True, editable=False)
+    enabled_resolutions = models.CharField(
+        max_length=200,
+        default=",".join(DEFAULT_ENABLED),
+        help_text="Comma-separated: 240p,360p,480p,720p,1080p,1440p,2160p",
+    )
+    mp4_fallback = models.BooleanField(default=False, help_text="Also write play_{resolution}.mp4 up to 720p.")
+    keep_original = models.BooleanField(default=True)
+    output_codecs = models.CharField(max_length=50, default="x264")
+    max_concurrent_processes = models.PositiveIntegerField(
+        default=20, help_text="Processes that may run at once; more are refused with 409."
+    )
+    requests_per_minute = models.PositiveIntegerField(
+        default=600, help_text="API requests a minute before 429; 0 for no limit."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "libraries"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (#{self.pk})"

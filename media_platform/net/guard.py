@@ -1,0 +1,96 @@
+"""Every outbound connection checks the address it actually connected to, so DNS tricks and
+redirects to private addresses fail at the socket, not in a string check that can be fooled.
+
+Private, loopback, link-local (cloud metadata lives there), CGNAT, multicast and reserved
+addresses are refused unless SSRF_ALLOWLIST names the host or a network containing it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+
+import requests
+from django.conf import settings
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+CGNAT = ipaddress.ip_network("100.64.0.0/10")
+
+
+class BlockedAddress(requests.exceptions.ConnectionError):
+    """The URL resolves to an address this platform will not call."""
+
+
+def _allowlist(entries: Iterable[str]) -> tuple[set[str], list]:
+    hosts, networks = set(), []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            hosts.add(entry.lower())
+    return hosts, networks
+
+
+def is_allowed_address(ip: str, host: str = "", allowlist: Iterable[str] | None = None) -> bool:
+    hosts, networks = _allowlist(settings.SSRF_ALLOWLIST if allowlist is None else allowlist)
+    address = ipaddress.ip_address(ip.split("%", 1)[0])
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    if host.lower() in hosts or any(address in net for net in networks):
+        return True
+    return not (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or address in CGNAT
+    )
+
+
+def _check(sock, host: str) -> None:
+    ip = sock.getpeername()[0]
+    if not is_allowed_address(ip, host):
+        sock.close()
+        raise BlockedAddress(f"{host} resolves to {ip}, a private or reserved address")
+
+
+class GuardedHTTPConnection(HTTPConnection):
+    def _new_conn(self):
+        sock = super()._new_conn()
+        _check(sock, self._dns_host if hasattr(self, "_dns_host") else self.host)
+        return sock
+
+
+class GuardedHTTPSConnection(HTTPSConnection):
+    def _new_conn(self):
+        sock = super()._new_conn()
+        _check(sock, self._dns_host if hasattr(self, "_dns_host") else self.host)
+        return sock
+
+
+class GuardedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = GuardedHTTPConnection
+
+
+class GuardedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = GuardedHTTPSConnection
+
+
+class GuardedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": GuardedHTTPPool, "https": GuardedHTTPSPool}
+
+
+def guarded_session(max_redirects: int = 5) -> requests.Session:
+    session = requests.Session()
+    session.trust_env = False  # no proxies from the environment: they would connect for us
+    session.max_redirects = max_redirects
+    adapter = GuardedAdapter(max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session

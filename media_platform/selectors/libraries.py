@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.db.models import Q
+
+from media_platform.crypto import hash_key
+from media_platform.models import Library
+
+
+def library_by_key(key: str) -> tuple[Library, bool] | None:
+    """(library, read_only) for an API key, or None."""
+    if not key:
+        return None
+    digest = hash_key(key)
+    library = Library.objects.filter(Q(api_key_hash=digest) | Q(read_only_api_key_hash=digest)).first()
+    if library is None:
+        return None
+    return library, library.read_only_api_key_hash == digest

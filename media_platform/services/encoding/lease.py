@@ -1,0 +1,81 @@
+"""A worker's lease on a process: claimed atomically, kept alive by a heartbeat, checked
+before anything is published. A worker presumed dead loses it to the one that re-runs it."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.db.models import F, Q
+from django.utils import timezone
+
+from media_platform.models import EncodingProcess
+from media_platform.status import ProcessStatus
+
+from .faults import LeaseLost
+
+HEARTBEAT_SECONDS = 10
+
+
+def stale_before() -> timezone.datetime:
+    return timezone.now() - timedelta(seconds=settings.PROCESS_HEARTBEAT_TIMEOUT)
+
+
+def claim(process_id: int, worker_name: str) -> EncodingProcess | None:
+    """Take the process if it is waiting, or running with a worker that stopped beating."""
+    token = uuid.uuid4().hex
+    waiting = Q(status=ProcessStatus.ENQUEUED)
+    orphaned = Q(status=ProcessStatus.PROCESSING) & (Q(heartbeat_at__lt=stale_before()) | Q(heartbeat_at=None))
+    taken = EncodingProcess.objects.filter(waiting | orphaned, pk=process_id, cancel_requested=False).update(
+        claim_token=token,
+        worker_name=worker_name[:200],
+        heartbeat_at=timezone.now(),
+        attempts=F("attempts") + 1,
+    )
+    if not taken:
+        return None
+    return EncodingProcess.objects.select_related("library", "video").get(pk=process_id)
+
+
+def beat(process: EncodingProcess, **fields) -> bool:
+    """Renew the lease (and write `fields`); False when another worker holds it now."""
+    return bool(
+        EncodingProcess.objects.filter(pk=process.pk, claim_token=process.claim_token).update(
+            heartbeat_at=timezone.now(), **fields
+        )
+    )
+
+
+def ensure_lease(process: EncodingProcess) -> None:
+    if not beat(process):
+        raise LeaseLost(process.public_id)
+
+
+@contextmanager
+def heartbeat(process: EncodingProcess) -> Iterator[threading.Event]:
+    """Beat every few seconds from a thread while the body runs. The yielded event is set
+    when the lease is lost, so the body can stop early."""
+    stop, lost = threading.Event(), threading.Event()
+
+    def loop() -> None:
+        try:
+            while not stop.wait(HEARTBEAT_SECONDS):
+                close_old_connections()
+                if not beat(process):
+                    lost.set()
+                    return
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=loop, name=f"heartbeat-{process.pk}", daemon=True)
+    thread.start()
+    try:
+        yield lost
+    finally:
+        stop.set()
+        thread.join(timeout=HEARTBEAT_SECONDS * 2)

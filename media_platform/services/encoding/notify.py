@@ -1,0 +1,56 @@
+"""Who is told about a process event, in which dialect's words. Called inside the transaction
+that records the event, so a notification exists exactly when the change does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from media_platform.models import EncodingProcess
+from media_platform.services.webhooks import webhook_enqueue
+from media_platform.status import Event, row
+from media_platform.webhooks.payloads import bunny_payload
+
+Notifier = Callable[[EncodingProcess, Event], None]
+
+
+def event_key(process: EncodingProcess, event: Event, channel: str) -> str:
+    return f"{channel}:{process.pk}:{process.generation}:{event.value}"
+
+
+def notify_bunny(process: EncodingProcess, event: Event) -> None:
+    """Library webhooks speak bunny whatever dialect started the process, as long as it
+    concerns a video: {"VideoLibraryId", "VideoGuid", "Status"}."""
+    status = row(event).bunny_webhook
+    library = process.library
+    if status is None or process.video_id is None or not library.webhook_url:
+        return
+    guid = str(process.video.guid)
+    webhook_enqueue(
+        library=library,
+        url=library.webhook_url,
+        payload=bunny_payload(library_id=library.pk, video_guid=guid, status=int(status)),
+        event_key=event_key(process, event, "bunny"),
+        dialect="bunny",
+        subject=f"video:{guid}",
+        process=process,
+        video_guid=process.video.guid,
+    )
+
+
+# Dialects that call back per process (a callback URL, webhook_config) register here.
+DIALECT_NOTIFIERS: dict[str, Notifier] = {}
+
+
+def register(dialect: str) -> Callable[[Notifier], Notifier]:
+    def decorator(notifier: Notifier) -> Notifier:
+        DIALECT_NOTIFIERS[dialect] = notifier
+        return notifier
+
+    return decorator
+
+
+def notify(process: EncodingProcess, event: Event) -> None:
+    notify_bunny(process, event)
+    notifier = DIALECT_NOTIFIERS.get(process.dialect)
+    if notifier is not None:
+        notifier(process, event)

@@ -1,0 +1,100 @@
+"""Make a process's outputs visible, all at once.
+
+A video's outputs are uploaded under a fresh prefix nobody reads yet; publishing is one
+database update that points the video at it. Players keep the old set until that moment,
+and the old set is removed only after a grace period.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from media_platform.encoding.ladder import rung_sort_key
+from media_platform.models import EncodingJob, EncodingOutput, EncodingProcess, Video
+from media_platform.services.queueing import enqueue_in
+from media_platform.storage import delete_prefix, upload_tree
+
+from .faults import LeaseLost
+from .inspect import Inspected
+from .lease import ensure_lease
+
+DELETE_PREFIX = "media_platform.jobs.maintenance.delete_prefix"
+
+
+def video_outputs_prefix(process: EncodingProcess) -> str:
+    return f"videos/{process.video.guid}/{process.public_id}"
+
+
+def destination_prefix(process: EncodingProcess) -> str:
+    destination = process.destination or {}
+    if destination.get("kind") == "video":
+        return video_outputs_prefix(process)
+    if destination.get("kind") == "storage":
+        return destination["prefix"].strip("/")
+    raise ValueError(f"unknown destination kind {destination.get('kind')!r}")
+
+
+def upload(process: EncodingProcess, outdir: Path) -> str:
+    prefix = destination_prefix(process)
+    upload_tree(outdir, prefix)
+    return prefix
+
+
+def record_outputs(process: EncodingProcess, inspected: list[Inspected]) -> None:
+    jobs = {job.index: job for job in EncodingJob.objects.filter(process=process)}
+    EncodingOutput.objects.filter(job__process=process).delete()
+    EncodingOutput.objects.bulk_create(
+        EncodingOutput(
+            job=jobs[item.file.job_index],
+            path=item.file.path,
+            role=item.file.role,
+            rendition=item.file.rendition or "",
+            size=item.size,
+            width=item.width,
+            height=item.height,
+            duration=item.duration,
+            video_codec=item.video_codec,
+            audio_codec=item.audio_codec,
+            bit_rate=item.bit_rate,
+            fps=item.fps,
+            md5=item.md5,
+            sha1=item.sha1,
+        )
+        for item in inspected
+        if item.file.job_index in jobs
+    )
+
+
+def publish_video(process: EncodingProcess, prefix: str, inspected: list[Inspected]) -> None:
+    """Point the video at its new outputs, unless a newer process took over meanwhile."""
+    with transaction.atomic():
+        video = Video.objects.select_for_update().get(pk=process.video_id)
+        newest = (
+            EncodingProcess.objects.filter(video=video)
+            .order_by("-created_at", "-id")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        ensure_lease(process)
+        if newest != process.pk:
+            transaction.on_commit(lambda: delete_prefix(prefix))
+            raise LeaseLost("a newer process owns this video's outputs")
+        old_prefix = video.outputs_prefix
+        variants = [i.file.rendition for i in inspected if i.file.role == "variant" and i.file.rendition]
+        video.outputs_prefix = prefix
+        video.available_resolutions = ",".join(sorted(set(variants), key=rung_sort_key))
+        video.has_mp4_fallback = any(i.file.role == "mp4" for i in inspected)
+        if not (video.thumbnail_file_name or "").startswith("thumbnail_"):  # keep a custom thumbnail
+            has_thumbnail = any(i.file.role == "image" for i in inspected)
+            video.thumbnail_file_name = "thumbnail.jpg" if has_thumbnail else None
+            video.thumbnail_count = 1 if has_thumbnail else 0
+        video.storage_size = video.original_size + sum(i.size for i in inspected)
+        video.save()
+        if old_prefix and old_prefix != prefix:
+            transaction.on_commit(
+                lambda: enqueue_in(settings.OLD_OUTPUTS_GRACE_SECONDS, "low", DELETE_PREFIX, old_prefix),
+                robust=True,
+            )

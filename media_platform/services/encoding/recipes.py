@@ -1,0 +1,44 @@
+"""Jobs that depend on the probed source: bunny's standard outputs for a video."""
+
+from __future__ import annotations
+
+import math
+
+from django.conf import settings
+
+from media_platform.encoding.ladder import build_ladder, mp4_fallback_names, parse_resolutions
+from media_platform.encoding.probe import SourceInfo
+from media_platform.encoding.spec import AnimationJob, HlsJob, Job, StoryboardJob, ThumbnailJob
+from media_platform.models import EncodingProcess
+
+THUMBNAIL_FILE = "thumbnail.jpg"
+
+
+def storyboard_interval(duration: float) -> float:
+    """A frame every 2 s (every second under 10 s), fewer for long videos: at most ~300 tiles."""
+    if duration < 10:
+        return 1.0
+    return float(max(2, math.ceil(duration / 300)))
+
+
+def bunny_video_jobs(process: EncodingProcess, info: SourceInfo) -> list[Job]:
+    assert info.video is not None
+    library, video = process.library, process.video
+    recipe = process.recipe or {}
+    enabled = recipe.get("resolutions") or parse_resolutions(library.enabled_resolutions)
+    ladder = build_ladder(info.video, enabled, preset=settings.ENCODER_PRESET or None)
+    mp4 = tuple(mp4_fallback_names(ladder)) if recipe.get("mp4_fallback", library.mp4_fallback) else ()
+    thumbnail_ms = video.thumbnail_time if video is not None else None
+    return [
+        HlsJob(renditions=tuple(ladder), mp4_fallback=mp4),
+        ThumbnailJob(time=thumbnail_ms / 1000 if thumbnail_ms is not None else None, filename=THUMBNAIL_FILE),
+        AnimationJob(filename="preview.webp"),
+        StoryboardJob(interval=storyboard_interval(info.duration), columns=10, tile_width=160),
+    ]
+
+
+RECIPES = {"bunny_video": bunny_video_jobs}
+
+
+def expand(process: EncodingProcess, info: SourceInfo) -> list[Job]:
+    return RECIPES[process.recipe["name"]](process, info)

@@ -1,0 +1,176 @@
+"""Run one process on this worker: claim, fetch, probe, encode, check, publish, report."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from media_platform.encoding.diagnostics import Limits, check_encode, check_output_streams, check_source
+from media_platform.encoding.issues import Issue, IssueCode, Severity
+from media_platform.encoding.probe import SourceInfo, probe_file
+from media_platform.encoding.spec import Job, job_from_json
+from media_platform.models import EncodingJob, EncodingProcess, Video
+from media_platform.services.messages import transcoding_messages_add
+from media_platform.status import Event, ProcessStatus
+from media_platform.storage import workspace
+
+from . import recipes
+from .create import encoding_jobs_save
+from .events import process_event
+from .execute import Cancelled, Execution, execute
+from .faults import EnvironmentFault, InputError, LeaseLost
+from .inspect import Inspected, inspect_outputs
+from .lease import claim, ensure_lease, heartbeat
+from .progress import ProgressRecorder
+from .publish import publish_video, record_outputs, upload
+from .source import materialize
+
+log = logging.getLogger(__name__)
+RETRYABLE = (EnvironmentFault, OSError, DatabaseError)
+
+
+def encoding_process_run(*, process_id: int, worker_name: str, retries_left: int = 0) -> None:
+    process = claim(process_id, worker_name)
+    if process is None:
+        return  # finished, cancelled, or alive on another worker
+    process_event(process, Event.STARTED)
+    try:
+        with heartbeat(process) as lease_lost, workspace(process.public_id) as work:
+            _run(process, work, ProgressRecorder(process, lease_lost))
+    except InputError as exc:
+        encoding_process_fail(process=process, issue=exc.issue)
+    except LeaseLost:
+        log.info("process %s: lease lost, leaving it to the worker that holds it", process.public_id)
+    except Cancelled:
+        process_event(process, Event.CANCELLED, fail_message="Cancelled")
+    except RETRYABLE as exc:
+        if retries_left > 0:
+            _release(process, f"{type(exc).__name__}: {exc}")
+        else:
+            issue = Issue(Severity.ERROR, IssueCode.UNDEFINED, f"Processing failed after retries: {exc}")
+            encoding_process_fail(process=process, issue=issue)
+        raise
+
+
+def encoding_process_fail(*, process: EncodingProcess, issue: Issue) -> None:
+    with transaction.atomic():
+        transcoding_messages_add(process=process, issues=[issue])
+        EncodingJob.objects.filter(process=process).exclude(status=ProcessStatus.FINISHED).update(
+            status=ProcessStatus.FAILED, error_message=issue.message, finished_at=timezone.now()
+        )
+        process_event(process, Event.FAILED, fail_message=issue.message, error_code=issue.code.name)
+
+
+def _release(process: EncodingProcess, reason: str) -> None:
+    """Back to the queue for RQ's retry: no longer ours, not failed."""
+    try:
+        EncodingProcess.objects.filter(pk=process.pk, claim_token=process.claim_token).update(
+            status=ProcessStatus.ENQUEUED, claim_token="", log_tail=reason[-4000:]
+        )
+    except DatabaseError:
+        log.warning("process %s: could not release (database down); reconcile will", process.public_id)
+
+
+def limits() -> Limits:
+    return Limits(max_duration=settings.MAX_SOURCE_DURATION, max_pixels=settings.MAX_SOURCE_PIXELS)
+
+
+def _probe(process: EncodingProcess, path: Path) -> SourceInfo:
+    info = probe_file(str(path), ffprobe=settings.FFPROBE_BINARY)
+    EncodingProcess.objects.filter(pk=process.pk).update(
+        source_info=info.to_json(), download_finished_at=timezone.now()
+    )
+    if process.video_id and info.video is not None:
+        video = info.video
+        Video.objects.filter(pk=process.video_id).update(
+            source_info=info.to_json(),
+            length=int(round(info.duration)),
+            width=video.display_width,
+            height=video.display_height,
+            framerate=round(video.avg_fps or video.fps or 0, 3),
+            rotation=video.rotation or None,
+        )
+    issues = check_source(info, limits())
+    transcoding_messages_add(process=process, issues=issues)
+    fatal = next((issue for issue in issues if issue.is_fatal), None)
+    if fatal is not None:
+        raise InputError(fatal)
+    return info
+
+
+def _jobs(process: EncodingProcess, info: SourceInfo) -> list[tuple[int, Job]]:
+    if process.recipe:
+        encoding_jobs_save(process=process, jobs=recipes.expand(process, info))
+    rows = EncodingJob.objects.filter(process=process).order_by("index")
+    rows.update(status=ProcessStatus.PROCESSING, started_at=timezone.now())
+    return [(row.index, job_from_json(row.spec)) for row in rows]
+
+
+def _run(process: EncodingProcess, work: Path, recorder: ProgressRecorder) -> None:
+    outdir = work / "out"
+    outdir.mkdir()
+    with materialize(process, work) as source:
+        info = _probe(process, source)
+        jobs = _jobs(process, info)
+        process_event(process, Event.ENCODING)
+        execution = execute(jobs, info, source, outdir, recorder)
+    EncodingProcess.objects.filter(pk=process.pk).update(command="\n".join(execution.commands)[:20000])
+    inspected = _verify(process, info, execution, outdir)
+    ensure_lease(process)
+    prefix = upload(process, outdir)
+    _complete(process, prefix, inspected, execution)
+
+
+def _verify(process: EncodingProcess, info: SourceInfo, execution: Execution, outdir: Path) -> list[Inspected]:
+    planned = [f for inv in execution.invocations for f in inv.files if f.job_index not in execution.failed]
+    inspected, missing = inspect_outputs(outdir, planned)
+    for item in missing:
+        execution.failed.setdefault(
+            item.job_index, Issue(Severity.ERROR, IssueCode.UNDEFINED, f"The encode produced no {item.path}.")
+        )
+    main = execution.invocations[0] if execution.invocations else None
+    issues: list[Issue] = []
+    if main is not None and main.frames is not None and execution.main is not None:
+        media = [i for i in inspected if i.file.role in ("variant", "mp4") and i.file.job_index in main.job_indexes]
+        decoded = max((i.duration or 0 for i in media), default=None)
+        issues += check_encode(info, execution.main, decoded, main.duration)
+        for item in media:
+            issues += check_output_streams(item.video_duration, item.audio_duration)
+    transcoding_messages_add(process=process, issues=issues)
+    fatal = next((issue for issue in issues if issue.is_fatal), None)
+    if fatal is not None:
+        raise InputError(fatal)
+    hard = [issue for index, issue in execution.failed.items() if not _soft(process, index)]
+    if hard:
+        raise InputError(hard[0])
+    return [i for i in inspected if i.file.job_index not in execution.failed]
+
+
+def _soft(process: EncodingProcess, index: int) -> bool:
+    return EncodingJob.objects.filter(process=process, index=index, allow_soft_fail=True).exists()
+
+
+def _complete(process: EncodingProcess, prefix: str, inspected: list[Inspected], execution: Execution) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        ensure_lease(process)
+        record_outputs(process, inspected)
+        for index, issue in execution.failed.items():
+            EncodingJob.objects.filter(process=process, index=index).update(
+                status=ProcessStatus.FAILED, error_message=issue.message, finished_at=now
+            )
+        transcoding_messages_add(process=process, issues=list(execution.failed.values()))
+        EncodingJob.objects.filter(process=process, status=ProcessStatus.PROCESSING).update(
+            status=ProcessStatus.FINISHED, progress=100, finished_at=now, finished_upload_at=now
+        )
+        seconds = sum(i.duration or 0 for i in inspected if i.file.role in ("variant", "mp4"))
+        EncodingProcess.objects.filter(pk=process.pk).update(encoded_seconds=seconds)
+        if process.destination.get("kind") == "video":
+            publish_video(process, prefix, inspected)
+        event = Event.PARTIALLY_FAILED if execution.failed else Event.FINISHED
+        message = "; ".join(issue.message for issue in execution.failed.values())
+        process_event(process, event, fail_message=message)

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from media_platform.crypto import encrypt, hash_key
+from media_platform.encoding.ladder import DEFAULT_ENABLED, parse_resolutions
+from media_platform.models import Library
+
+
+@dataclass(frozen=True)
+class LibraryKeys:
+    api_key: str
+    read_only_api_key: str
+
+
+def _new_key() -> str:
+    return secrets.token_urlsafe(36)
+
+
+def _assign_keys(library: Library) -> LibraryKeys:
+    keys = LibraryKeys(api_key=_new_key(), read_only_api_key=_new_key())
+    library.api_key_hash = hash_key(keys.api_key)
+    library.api_key_hint = keys.api_key[-4:]
+    library.read_only_api_key_hash = hash_key(keys.read_only_api_key)
+    library.read_only_api_key_hint = keys.read_only_api_key[-4:]
+    # bunny signs webhooks with the read-only key; so do we, until an operator sets another.
+    library.webhook_secret_encrypted = encrypt(keys.read_only_api_key)
+    return keys
+
+
+@transaction.atomic
+def library_create(
+    *,
+    name: str,
+    webhook_url: str = "",
+    enabled_resolutions: str | None = None,
+    mp4_fallback: bool = False,
+) -> tuple[Library, LibraryKeys]:
+    library = Library(
+        name=name,
+        webhook_url=webhook_url,
+        enabled_resolutions=",".join(parse_resolutions(enabled_resolutions or ",".join(DEFAULT_ENABLED))),
+        mp4_fallback=mp4_fallback,
+    )
+    keys = _assign_keys(library)
+    library.save()
+    return library, keys
+
+
+@transaction.atomic
+def library_regenerate_keys(*, library: Library) -> LibraryKeys:
+    keys = _assign_keys(library)
+    library.save(
+        update_fields=[
+            "api_key_hash",
+            "api_key_hint",
+            "read_only_api_key_hash",
+            "read_only_api_key_hint",
+            "webhook_secret_encrypted",
+        ]
+    )
+    return keys

@@ -1,0 +1,164 @@
+"""Django storage (local files by default, S3 in production), streamed in bounded chunks."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
+
+CHUNK = 1024 * 1024
+
+
+class UploadTooLarge(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    name: str
+    size: int
+    sha256: str
+
+
+def storage() -> Storage:
+    return default_storage
+
+
+def _is_local(store: Storage) -> bool:
+    return isinstance(getattr(store, "_wrapped", store), FileSystemStorage)
+
+
+class HashingReader(io.RawIOBase):
+    """Reads a stream once, in order, hashing and counting; refuses to seek so storages stream it."""
+
+    def __init__(self, stream: BinaryIO, max_bytes: int | None):
+        self.stream, self.max_bytes = stream, max_bytes
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(CHUNK if size is None or size < 0 else min(size, CHUNK))
+        self.size += len(data)
+        if self.max_bytes is not None and self.size > self.max_bytes:
+            raise UploadTooLarge(f"larger than {self.max_bytes} bytes")
+        self.sha256.update(data)
+        return data
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def save_stream(name: str, stream: BinaryIO, *, max_bytes: int | None = None) -> StoredFile:
+    """Stream into storage without holding it in memory; SHA-256 computed on the way.
+
+    Locally the bytes go to a temporary file beside the target and are renamed into place,
+    so a broken upload never leaves a partial file under the real name.
+    """
+    reader = HashingReader(stream, max_bytes)
+    store = storage()
+    if _is_local(store):
+        target = Path(store.path(name))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".upload-", delete=False) as handle:
+            try:
+                while chunk := reader.read(CHUNK):
+                    handle.write(chunk)
+            except BaseException:
+                os.unlink(handle.name)
+                raise
+        os.replace(handle.name, target)
+        return StoredFile(name, reader.size, reader.sha256.hexdigest())
+    saved = store.save(name, File(reader, name=os.path.basename(name)))
+    return StoredFile(saved, reader.size, reader.sha256.hexdigest())
+
+
+def save_bytes(name: str, data: bytes) -> str:
+    return save_stream(name, io.BytesIO(data)).name
+
+
+def save_file(name: str, path: Path) -> int:
+    with open(path, "rb") as handle:
+        return save_stream(name, handle).size
+
+
+def open_read(name: str) -> BinaryIO:
+    return storage().open(name, "rb")
+
+
+def exists(name: str) -> bool:
+    return bool(name) and storage().exists(name)
+
+
+def size_of(name: str) -> int:
+    return storage().size(name)
+
+
+@contextmanager
+def local_copy(name: str, workdir: Path) -> Iterator[Path]:
+    """A path ffmpeg can read: the file itself on local storage, a streamed copy otherwise."""
+    store = storage()
+    if _is_local(store):
+        yield Path(store.path(name))
+        return
+    target = workdir / ("source" + Path(name).suffix)
+    with store.open(name, "rb") as source, open(target, "wb") as handle:
+        shutil.copyfileobj(source, handle, CHUNK)
+    yield target
+
+
+def upload_tree(local_dir: Path, prefix: str) -> list[tuple[str, int]]:
+    """Copy a folder of outputs under `prefix`; playlists and manifests go last, so a reader
+    who finds one always finds every segment it names."""
+    files = sorted((p for p in local_dir.rglob("*") if p.is_file()), key=_publish_order)
+    store = storage()
+    written = []
+    for path in files:
+        name = f"{prefix.rstrip('/')}/{path.relative_to(local_dir).as_posix()}"
+        size = path.stat().st_size
+        if _is_local(store):
+            target = Path(store.path(name))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, target)  # a rename on the same filesystem
+        else:
+            save_file(name, path)
+        written.append((name, size))
+    return written
+
+
+def _publish_order(path: Path) -> tuple[int, str]:
+    return (1 if path.suffix in {".m3u8", ".mpd", ".vtt"} else 0, path.as_posix())
+
+
+def delete_prefix(prefix: str) -> int:
+    """Remove everything under a folder. Returns how many files went."""
+    if not prefix.strip("/"):
+        raise ValueError("refusing to delete the storage root")
+    store = storage()
+    if _is_local(store):
+        root = Path(store.path(prefix))
+        if not root.exists():
+            return 0
+        count = sum(1 for p in root.rglob("*") if p.is_file())
+        shutil.rmtree(root)
+        return count
+    bucket = store.bucket  # type: ignore[attr-defined]
+    deleted = bucket.objects.filter(Prefix=prefix.rstrip("/") + "/").delete()
+    return sum(len(batch.get("Deleted", [])) for batch in deleted)

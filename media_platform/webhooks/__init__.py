@@ -1,0 +1,1 @@
+"""Webhook payloads and signatures (pure); delivery is a job (media_platform.jobs.webhooks)."""
