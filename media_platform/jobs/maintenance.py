@@ -8,3 +8,9 @@ def delete_prefix(prefix: str) -> int:
 
 def reconcile() -> list[str]:
     return encoding_reconcile()
+
+
+def delete_file(name: str) -> None:
+    from media_platform.storage import storage
+
+    storage().delete(name)

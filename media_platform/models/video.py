@@ -53,7 +53,6 @@ class Video(models.Model):
     original_size = models.BigIntegerField(default=0)
     source_info = models.JSONField(null=True, blank=True, help_text="ffprobe of the original")
     outputs_prefix = models.CharField(max_length=500, blank=True, default="")
-    outputs_version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

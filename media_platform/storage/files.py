@@ -34,7 +34,7 @@ def storage() -> Storage:
     return default_storage
 
 
-def _is_local(store: Storage) -> bool:
+def is_local(store: Storage) -> bool:
     return isinstance(getattr(store, "_wrapped", store), FileSystemStorage)
 
 
@@ -74,7 +74,7 @@ def save_stream(name: str, stream: BinaryIO, *, max_bytes: int | None = None) ->
     """
     reader = HashingReader(stream, max_bytes)
     store = storage()
-    if _is_local(store):
+    if is_local(store):
         target = Path(store.path(name))
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".upload-", delete=False) as handle:
@@ -115,7 +115,7 @@ def size_of(name: str) -> int:
 def local_copy(name: str, workdir: Path) -> Iterator[Path]:
     """A path ffmpeg can read: the file itself on local storage, a streamed copy otherwise."""
     store = storage()
-    if _is_local(store):
+    if is_local(store):
         yield Path(store.path(name))
         return
     target = workdir / ("source" + Path(name).suffix)
@@ -133,7 +133,7 @@ def upload_tree(local_dir: Path, prefix: str) -> list[tuple[str, int]]:
     for path in files:
         name = f"{prefix.rstrip('/')}/{path.relative_to(local_dir).as_posix()}"
         size = path.stat().st_size
-        if _is_local(store):
+        if is_local(store):
             target = Path(store.path(name))
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(path, target)  # a rename on the same filesystem
@@ -152,7 +152,7 @@ def delete_prefix(prefix: str) -> int:
     if not prefix.strip("/"):
         raise ValueError("refusing to delete the storage root")
     store = storage()
-    if _is_local(store):
+    if is_local(store):
         root = Path(store.path(prefix))
         if not root.exists():
             return 0

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.http import Http404
+from rest_framework import exceptions
+from rest_framework.views import APIView
+
+from media_platform.api.common.auth import HeaderKeyAuthentication
+from media_platform.api.common.permissions import KeyCanWrite
+from media_platform.models import Collection, Library, Video
+
+from .errors import bunny_exception_handler
+
+
+class AccessKeyAuthentication(HeaderKeyAuthentication):
+    header = "AccessKey"
+    scheme_name = "AccessKey"
+
+
+class BunnyApiView(APIView):
+    """Every bunny operation: AccessKey header, StatusModel errors, the key's own library only."""
+
+    authentication_classes = [AccessKeyAuthentication]
+    permission_classes = [KeyCanWrite]
+
+    def get_exception_handler(self):
+        return bunny_exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # A key is valid for its own library only, as with bunny's per-library keys.
+        if str(request.auth.library.pk) != str(kwargs.get("library_id")):
+            raise exceptions.AuthenticationFailed("The API key is not valid for this library.")
+
+    @property
+    def library(self) -> Library:
+        return self.request.auth.library
+
+    def get_video(self, video_id: str, queryset=None) -> Video:
+        queryset = queryset if queryset is not None else Video.objects.all()
+        video = queryset.filter(library=self.library, guid=video_id).first() if _is_uuid(video_id) else None
+        if video is None:
+            raise Http404("Video not found")
+        return video
+
+    def get_collection(self, collection_id: str) -> Collection:
+        collection = (
+            Collection.objects.filter(library=self.library, guid=collection_id).first() if _is_uuid(collection_id) else None
+        )
+        if collection is None:
+            raise Http404("Collection not found")
+        return collection
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True

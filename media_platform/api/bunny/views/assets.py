@@ -1,0 +1,107 @@
+"""Thumbnails, captions and resolutions of a video."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from media_platform.encoding.captions import CaptionError
+from media_platform.models import Caption
+from media_platform.net import BlockedAddress, guarded_session
+from media_platform.services import video_assets
+
+from ..base import BunnyApiView
+from ..errors import error, ok
+
+MAX_THUMBNAIL = video_assets.MAX_THUMBNAIL_BYTES
+
+
+def _download_image(url: str) -> bytes:
+    with guarded_session() as session, session.get(url, stream=True, timeout=(10, 30)) as response:
+        if response.status_code != 200:
+            raise video_assets.InvalidImage(f"The thumbnail URL answered HTTP {response.status_code}.")
+        data = response.raw.read(MAX_THUMBNAIL + 1, decode_content=True)
+    return data
+
+
+class VideoThumbnailApi(BunnyApiView):
+    """POST ?thumbnailUrl=… or an image body sets the video's thumbnail."""
+
+    def post(self, request, library_id: int, video_id: str):
+        video = self.get_video(video_id)
+        url = request.query_params.get("thumbnailUrl")
+        try:
+            data = _download_image(url) if url else request._request.read(MAX_THUMBNAIL + 1)
+            video_assets.thumbnail_set(video=video, data=data)
+        except BlockedAddress as exc:
+            return error(400, f"The thumbnail URL is not allowed: {exc}")
+        except video_assets.InvalidImage as exc:
+            return error(400, str(exc))
+        except OSError as exc:
+            return error(400, f"The thumbnail could not be downloaded: {exc}")
+        return ok()
+
+
+class VideoCaptionApi(BunnyApiView):
+    """POST adds or replaces captions for a language (captionsFile is base64); DELETE removes them."""
+
+    class CaptionInput(serializers.Serializer):
+        srclang = serializers.CharField(required=False, max_length=20)
+        label = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=200)
+        captionsFile = serializers.CharField()
+
+    def post(self, request, library_id: int, video_id: str, srclang: str):
+        video = self.get_video(video_id)
+        data = self.CaptionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            content = base64.b64decode(data.validated_data["captionsFile"], validate=True)
+            video_assets.caption_add(video=video, srclang=srclang, label=data.validated_data.get("label"), data=content)
+        except (binascii.Error, ValueError) as exc:
+            message = str(exc) if isinstance(exc, CaptionError) else "captionsFile must be base64-encoded."
+            return error(400, message)
+        return ok()
+
+    def delete(self, request, library_id: int, video_id: str, srclang: str):
+        caption = Caption.objects.filter(video=self.get_video(video_id), srclang=srclang).first()
+        if caption is None:
+            return error(404, "Caption not found")
+        video_assets.caption_delete(caption=caption)
+        return ok()
+
+
+class VideoResolutionsApi(BunnyApiView):
+    def get(self, request, library_id: int, video_id: str):
+        video = self.get_video(video_id)
+        available = video.resolutions
+        configured = [r for r in self.library.enabled_resolutions.split(",") if r]
+        data = {
+            "videoId": str(video.guid),
+            "videoLibraryId": self.library.pk,
+            "availableResolutions": available,
+            "configuredResolutions": configured,
+            "playlistResolutions": [{"resolution": r, "path": f"{r}/video.m3u8"} for r in available],
+            "storageResolutions": [{"resolution": r, "path": f"{r}/"} for r in available],
+            "mp4Resolutions": [
+                {"resolution": o["rendition"], "path": o["path"]} for o in _mp4_outputs(video)
+            ],
+            "storageObjects": [],
+            "oldResolutions": [],
+            "hasBothOldAndNewResolutionFormat": False,
+            "hasOriginal": video.has_original,
+        }
+        return Response({"success": True, "message": "OK", "statusCode": 200, "data": data})
+
+
+def _mp4_outputs(video) -> list[dict]:
+    from media_platform.models import EncodingOutput
+
+    newest = video.processes.filter(status__in=["FINISHED", "PARTIALLY_FAILED"]).order_by("-created_at").first()
+    if newest is None or not video.has_mp4_fallback:
+        return []
+    return list(
+        EncodingOutput.objects.filter(job__process=newest, role="mp4").values("rendition", "path").order_by("path")
+    )

@@ -1,0 +1,131 @@
+"""bunny's Manage Videos operations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from media_platform.api.common.pagination import int_param, paginate
+from media_platform.api.common.streams import body_stream
+from media_platform.encoding.ladder import parse_resolutions
+from media_platform.models import Collection
+from media_platform.selectors.videos import video_list, video_queryset
+from media_platform.services import videos as video_services
+
+from ..base import BunnyApiView
+from ..errors import error, ok
+from ..serializers import ChapterModel, MetaTagModel, MomentModel, VideoModel, page_body
+
+
+def _collection(view: BunnyApiView, collection_id: str | None) -> Collection | None:
+    return view.get_collection(collection_id) if collection_id else None
+
+
+class VideosApi(BunnyApiView):
+    """GET lists the library's videos; POST creates one."""
+
+    class CreateInput(serializers.Serializer):
+        title = serializers.CharField(min_length=1, max_length=500)
+        collectionId = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+        thumbnailTime = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+
+    def get(self, request, library_id: int):
+        params = request.query_params
+        queryset = video_list(
+            library=self.library,
+            search=params.get("search"),
+            collection_guid=params.get("collection") or None,
+            order_by=params.get("orderBy"),
+        )
+        page = paginate(queryset, page=int_param(params, "page", 1, high=10**9), size=int_param(params, "itemsPerPage", 100))
+        return Response(page_body(page, VideoModel))
+
+    def post(self, request, library_id: int):
+        data = self.CreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        video = video_services.video_create(
+            library=self.library,
+            title=data.validated_data["title"],
+            collection=_collection(self, data.validated_data.get("collectionId")),
+            thumbnail_time=data.validated_data.get("thumbnailTime"),
+        )
+        return Response(VideoModel(self.get_video(str(video.guid), video_queryset())).data)
+
+
+class VideoApi(BunnyApiView):
+    """GET a video; POST updates it; PUT uploads its file; DELETE deletes it."""
+
+    class UpdateInput(serializers.Serializer):
+        title = serializers.CharField(required=False, min_length=1, max_length=500)
+        collectionId = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+        chapters = ChapterModel(many=True, required=False)
+        moments = MomentModel(many=True, required=False)
+        metaTags = MetaTagModel(many=True, required=False)
+
+    def get(self, request, library_id: int, video_id: str):
+        return Response(VideoModel(self.get_video(video_id, video_queryset())).data)
+
+    def post(self, request, library_id: int, video_id: str):
+        video = self.get_video(video_id)
+        data = self.UpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        changes = {
+            "title": values.get("title"),
+            "chapters": values.get("chapters"),
+            "moments": values.get("moments"),
+            "meta_tags": values.get("metaTags"),
+        }
+        if "collectionId" in values:
+            changes["collection"] = _collection(self, values["collectionId"])
+        video_services.video_update(video=video, **changes)
+        return ok()
+
+    def put(self, request, library_id: int, video_id: str):
+        video = self.get_video(video_id)
+        stream, length = body_stream(request)
+        if length is not None and length > settings.MAX_UPLOAD_BYTES:
+            return error(413, f"The upload is larger than the {settings.MAX_UPLOAD_BYTES}-byte limit.")
+        resolutions = parse_resolutions(request.query_params.get("enabledResolutions", ""))
+        try:
+            video_services.video_upload(video=video, stream=stream, content_length=length, resolutions=resolutions)
+        except video_services.UploadFailed as exc:
+            return error(400, f"Upload failed: {exc}")
+        return ok()
+
+    def delete(self, request, library_id: int, video_id: str):
+        video_services.video_delete(video=self.get_video(video_id))
+        return ok()
+
+
+class VideoReencodeApi(BunnyApiView):
+    def post(self, request, library_id: int, video_id: str):
+        video = self.get_video(video_id)
+        try:
+            video_services.video_reencode(video=video)
+        except video_services.OriginalMissing:
+            return error(400, "Original file is missing")
+        return Response(VideoModel(self.get_video(video_id, video_queryset())).data)
+
+
+class VideoFetchApi(BunnyApiView):
+    class FetchInput(serializers.Serializer):
+        url = serializers.URLField(max_length=4000)
+        headers = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, allow_null=True)
+        title = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=500)
+
+    def post(self, request, library_id: int):
+        data = self.FetchInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        thumbnail_time = request.query_params.get("thumbnailTime")
+        video = video_services.video_fetch(
+            library=self.library,
+            url=values["url"],
+            headers=values.get("headers") or {},
+            title=values.get("title") or None,
+            collection=_collection(self, request.query_params.get("collectionId")),
+            thumbnail_time=int(thumbnail_time) if thumbnail_time and thumbnail_time.isdigit() else None,
+        )
+        return ok(id=str(video.guid))

@@ -1,0 +1,81 @@
+"""Public playback URLs: /{videoGuid}/playlist.m3u8, /{videoGuid}/720p/video0.ts, … as bunny's CDN has them."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+
+from media_platform.models import Video
+from media_platform.services.video_assets import assets_prefix
+from media_platform.storage import open_read, storage
+from media_platform.storage.files import is_local
+
+from .paths import cache_control, clean_name, content_type, storage_key
+from .ranges import parse_range
+
+CHUNK = 256 * 1024
+
+
+def _iter_range(handle, start: int, length: int):
+    handle.seek(start)
+    remaining = length
+    try:
+        while remaining > 0:
+            data = handle.read(min(CHUNK, remaining))
+            if not data:
+                break
+            remaining -= len(data)
+            yield data
+    finally:
+        handle.close()
+
+
+def _headers(response: HttpResponse, name: str, etag: str | None) -> HttpResponse:
+    response["Content-Type"] = content_type(name)
+    response["Cache-Control"] = cache_control(name)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Accept-Ranges"] = "bytes"
+    if etag:
+        response["ETag"] = etag
+    return response
+
+
+@require_safe
+def video_file(request, guid, name: str):
+    name = clean_name(name)
+    video = Video.objects.filter(guid=guid).only("guid", "outputs_prefix", "original_name").first()
+    if name is None or video is None:
+        raise Http404()
+    key = storage_key(
+        name=name,
+        guid=str(guid),
+        outputs_prefix=video.outputs_prefix,
+        assets_prefix=assets_prefix(video),
+        original=video.original_name,
+    )
+    store = storage()
+    if key is None or not store.exists(key):
+        raise Http404()
+    if not is_local(store):
+        return _headers(HttpResponseRedirect(store.url(key)), name, None)
+    size = store.size(key)
+    modified = store.get_modified_time(key)
+    etag = f'"{int(modified.timestamp())}-{size}"'
+    if request.headers.get("If-None-Match") == etag:
+        return _headers(HttpResponse(status=304), name, etag)
+    wanted = parse_range(request.headers.get("Range"), size)
+    if wanted is False:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return _headers(response, name, etag)
+    if wanted is None:
+        response = FileResponse(open_read(key))
+        response["Content-Length"] = str(size)
+    else:
+        start, end = wanted
+        response = StreamingHttpResponse(_iter_range(open_read(key), start, end - start + 1), status=206)
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
+    response["Last-Modified"] = http_date(modified.timestamp())
+    return _headers(response, name, etag)

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from media_platform.models import Library, Video
+
+ORDERINGS = {"date": "-date_uploaded", "title": "title", "length": "-length", "views": "-views", "status": "status"}
+
+
+def video_queryset() -> QuerySet[Video]:
+    """Everything a VideoModel renders, in a fixed number of queries for any page size."""
+    return Video.objects.select_related("collection").prefetch_related("captions", "transcoding_messages")
+
+
+def video_list(
+    *, library: Library, search: str | None = None, collection_guid: str | None = None, order_by: str | None = None
+) -> QuerySet[Video]:
+    queryset = video_queryset().filter(library=library)
+    if search:
+        queryset = queryset.filter(title__icontains=search)
+    if collection_guid:
+        queryset = queryset.filter(collection__guid=collection_guid)
+    return queryset.order_by(ORDERINGS.get((order_by or "date").lower(), "-date_uploaded"), "-id")

@@ -1,0 +1,193 @@
+"""Videos: create, update, delete, upload, fetch, reencode."""
+
+from __future__ import annotations
+
+import uuid
+from typing import BinaryIO
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from media_platform.encoding.issues import Issue, IssueCode, Severity
+from media_platform.models import Collection, EncodingProcess, Library, TranscodingMessage, Video
+from media_platform.services.encoding import encoding_process_cancel, encoding_process_create
+from media_platform.services.queueing import ENVIRONMENT_RETRY, enqueue_on_commit
+from media_platform.status import ACTIVE_STATUSES, VideoStatus
+from media_platform.storage import StoredFile, UploadTooLarge, exists, save_stream
+
+DELETE_PREFIX = "media_platform.jobs.maintenance.delete_prefix"
+FETCH = "media_platform.jobs.ingest.fetch_video"
+UNSET = object()
+
+
+class OriginalMissing(Exception):
+    pass
+
+
+class UploadFailed(Exception):
+    pass
+
+
+@transaction.atomic
+def video_create(
+    *, library: Library, title: str, collection: Collection | None = None, thumbnail_time: int | None = None
+) -> Video:
+    return Video.objects.create(library=library, title=title, collection=collection, thumbnail_time=thumbnail_time)
+
+
+@transaction.atomic
+def video_update(
+    *,
+    video: Video,
+    title: str | None = None,
+    collection=UNSET,
+    chapters: list | None = None,
+    moments: list | None = None,
+    meta_tags: list | None = None,
+) -> Video:
+    fields = {"title": title, "chapters": chapters, "moments": moments, "meta_tags": meta_tags}
+    for name, value in fields.items():
+        if value is not None:
+            setattr(video, name, value)
+    if collection is not UNSET:
+        video.collection = collection
+    video.save()
+    return video
+
+
+@transaction.atomic
+def video_delete(*, video: Video) -> None:
+    """Stops its encoding, removes the row now and its files right after."""
+    for process in video.processes.filter(status__in=ACTIVE_STATUSES):
+        encoding_process_cancel(process=process)
+    prefixes = [f"videos/{video.guid}", f"originals/{video.library_id}/{video.guid}"]
+    video.delete()
+    for prefix in prefixes:
+        enqueue_on_commit("low", DELETE_PREFIX, prefix)
+
+
+def original_name(video: Video) -> str:
+    # A new name per upload: a failed re-upload never touches the original already there.
+    return f"originals/{video.library_id}/{video.guid}/{uuid.uuid4().hex}"
+
+
+def video_upload(
+    *, video: Video, stream: BinaryIO, content_length: int | None = None, resolutions: list[str] | None = None
+) -> Video:
+    """Stream the body into storage (hashing it), then start encoding it."""
+    name = original_name(video)
+    try:
+        stored = save_stream(name, stream, max_bytes=settings.MAX_UPLOAD_BYTES)
+    except UploadTooLarge as exc:
+        _upload_failed(video, f"The upload is larger than the {settings.MAX_UPLOAD_BYTES}-byte limit.")
+        raise UploadFailed(str(exc)) from exc
+    except OSError as exc:
+        _upload_failed(video, f"The upload was interrupted: {exc}")
+        raise UploadFailed(str(exc)) from exc
+    if content_length is not None and stored.size != content_length:
+        _upload_failed(video, f"The upload ended after {stored.size} of {content_length} bytes.")
+        enqueue_on_commit("low", DELETE_PREFIX, name)
+        raise UploadFailed("incomplete upload")
+    if stored.size == 0:
+        _upload_failed(video, "The upload is empty.")
+        raise UploadFailed("empty upload")
+    return video_original_stored(video=video, stored=stored, resolutions=resolutions)
+
+
+@transaction.atomic
+def video_original_stored(*, video: Video, stored: StoredFile, resolutions: list[str] | None = None) -> Video:
+    previous = video.original_name
+    video.original_name = stored.name
+    video.original_size = stored.size
+    video.original_hash = stored.sha256
+    video.has_original = True
+    video.storage_size = stored.size
+    video.save()
+    if previous and previous != stored.name:
+        enqueue_on_commit("low", "media_platform.jobs.maintenance.delete_file", previous)
+    video_encode(video=video, resolutions=resolutions)
+    return video
+
+
+def _upload_failed(video: Video, message: str) -> None:
+    with transaction.atomic():
+        if not video.has_original:
+            Video.objects.filter(pk=video.pk).update(status=VideoStatus.UPLOAD_FAILED)
+            video.status = VideoStatus.UPLOAD_FAILED
+        TranscodingMessage.objects.create(
+            video=video, level=Severity.ERROR, issue_code=IssueCode.ORIGINAL_CORRUPTED, message=message
+        )
+
+
+@transaction.atomic
+def video_encode(*, video: Video, resolutions: list[str] | None = None) -> EncodingProcess:
+    """A new process over the stored original; an older one still running is cancelled."""
+    for process in video.processes.filter(status__in=ACTIVE_STATUSES):
+        encoding_process_cancel(process=process)
+    recipe: dict = {"name": "bunny_video"}
+    if resolutions:
+        recipe["resolutions"] = resolutions
+    return encoding_process_create(
+        library=video.library,
+        video=video,
+        source={"kind": "storage", "name": video.original_name},
+        destination={"kind": "video"},
+        recipe=recipe,
+        dialect=EncodingProcess.Dialect.BUNNY,
+    )
+
+
+def video_reencode(*, video: Video) -> EncodingProcess:
+    if not video.has_original or not exists(video.original_name):
+        raise OriginalMissing()
+    return video_encode(video=video)
+
+
+@transaction.atomic
+def video_fetch(
+    *,
+    library: Library,
+    url: str,
+    headers: dict | None = None,
+    title: str | None = None,
+    collection: Collection | None = None,
+    thumbnail_time: int | None = None,
+) -> Video:
+    title = title or url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0] or "Untitled"
+    video = video_create(library=library, title=title, collection=collection, thumbnail_time=thumbnail_time)
+    enqueue_on_commit("default", FETCH, video.pk, url, headers or {}, retry=ENVIRONMENT_RETRY)
+    return video
+
+
+def video_fetch_failed(*, video: Video, issue: Issue) -> None:
+    with transaction.atomic():
+        Video.objects.filter(pk=video.pk).update(status=VideoStatus.UPLOAD_FAILED, updated_at=timezone.now())
+        TranscodingMessage.objects.create(video=video, level=issue.level, issue_code=issue.code, message=issue.message)
+
+
+def fetch_issue(message: str) -> Issue:
+    return Issue(Severity.ERROR, IssueCode.ORIGINAL_CORRUPTED, message)
+
+
+def video_fetch_run(*, video: Video, url: str, headers: dict, retries_left: int = 0) -> None:
+    """Download a fetched video's source into storage, then encode it like an upload."""
+    from media_platform.services.encoding.faults import EnvironmentFault, InputError
+    from media_platform.services.encoding.source import download
+    from media_platform.storage import workspace
+
+    try:
+        with workspace(f"fetch-{video.guid}") as work:
+            target = work / "source"
+            download(url, target, headers=headers)
+            with open(target, "rb") as handle:
+                stored = save_stream(original_name(video), handle)
+    except InputError as exc:
+        video_fetch_failed(video=video, issue=exc.issue)
+        return
+    except (EnvironmentFault, OSError) as exc:
+        if retries_left <= 0:
+            video_fetch_failed(video=video, issue=fetch_issue(f"Fetching the source failed: {exc}"))
+            return
+        raise
+    video_original_stored(video=video, stored=stored)

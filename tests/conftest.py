@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import django_rq
+import pytest
+from rest_framework.test import APIClient
+
+from media_platform.models import Library
+from media_platform.services.libraries import library_create
+from tests.support.media import make_clip
+
+
+@dataclass
+class LibraryWithKeys:
+    library: Library
+    api_key: str
+    read_only_key: str
+
+    @property
+    def id(self) -> int:
+        return self.library.pk
+
+
+@pytest.fixture(autouse=True)
+def _empty_redis():
+    """Every test starts with empty queues."""
+    django_rq.get_connection("default").flushdb()
+    yield
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="session")
+def clip(media_dir):
+    """clip(name, **make_clip options) → a generated file, made once per session."""
+
+    def make(name: str, **options) -> Path:
+        return make_clip(media_dir / name, **options)
+
+    return make
+
+
+@pytest.fixture
+def library_keys(db) -> LibraryWithKeys:
+    library, keys = library_create(name="Test library")
+    return LibraryWithKeys(library, keys.api_key, keys.read_only_api_key)
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def bunny(api, library_keys) -> APIClient:
+    api.credentials(HTTP_ACCESSKEY=library_keys.api_key)
+    return api

@@ -1,0 +1,73 @@
+"""Loaded with `-p tests.environment` before pytest-django sets Django up: starts a real Redis
+server for this test process and points every setting at throwaway folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+_state: dict = {}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_redis(folder: str) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", folder],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process, port
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("redis-server did not start")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args):
+    root = tempfile.mkdtemp(prefix="media-platform-tests-")
+    os.makedirs(os.path.join(root, "static"), exist_ok=True)
+    redis, port = start_redis(root)
+    _state.update(root=root, redis=redis, redis_port=port)
+    os.environ.update(
+        {
+            "VAR_DIR": root,
+            "STATIC_ROOT": os.path.join(root, "static"),
+            "MEDIA_ROOT": os.path.join(root, "media"),
+            "WORK_DIR": os.path.join(root, "work"),
+            "REDIS_URL": f"redis://127.0.0.1:{port}/0",
+            "TEST_DATABASE_NAME": os.path.join(root, "test.sqlite3"),
+            "ENCODER_PRESET": "ultrafast",
+            "SSRF_ALLOWLIST": "",
+            "WEBHOOK_BACKOFF_BASE": "0.2",
+            "PROCESS_HEARTBEAT_TIMEOUT": "90",
+            "OLD_OUTPUTS_GRACE_SECONDS": "0",
+        }
+    )
+
+
+def pytest_unconfigure(config):
+    redis = _state.get("redis")
+    if redis is not None:
+        redis.terminate()
+        redis.wait(timeout=10)
+    if _state.get("root"):
+        shutil.rmtree(_state["root"], ignore_errors=True)
+
+
+def redis_port() -> int:
+    return _state["redis_port"]

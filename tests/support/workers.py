@@ -1,0 +1,35 @@
+"""Run queued jobs with real RQ workers: in this process (SimpleWorker) or as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import django_rq
+from django.conf import settings
+from django.db import connection
+from rq import SimpleWorker
+
+QUEUES = ["high", "default", "low", "webhooks"]
+
+
+def run_burst(queues: list[str] | None = None, *, with_scheduler: bool = False) -> None:
+    """Drain the queues with an in-process RQ worker; returns when they are empty."""
+    worker = django_rq.get_worker(*(queues or QUEUES), worker_class=SimpleWorker)
+    worker.work(burst=True, with_scheduler=with_scheduler, logging_level="WARNING")
+
+
+def subprocess_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["DATABASE_URL"] = f"sqlite:///{connection.settings_dict['NAME']}"
+    env["REDIS_URL"] = settings.REDIS_URL
+    return env
+
+
+def run_subprocess_worker(queues: list[str] | None = None, *, timeout: float = 300) -> subprocess.CompletedProcess:
+    """`manage.py rqworker --burst` as a separate process: the real thing, forking work horses."""
+    command = [sys.executable, "manage.py", "rqworker", *(queues or QUEUES), "--burst"]
+    return subprocess.run(
+        command, cwd=settings.BASE_DIR, env=subprocess_env(), capture_output=True, text=True, timeout=timeout
+    )
