@@ -60,3 +60,14 @@ def api() -> APIClient:
 def bunny(api, library_keys) -> APIClient:
     api.credentials(HTTP_ACCESSKEY=library_keys.api_key)
     return api
+
+
+@pytest.fixture
+def receiver(settings):
+    """A loopback HTTP server the platform may call (it is on SSRF_ALLOWLIST for this test)."""
+    from tests.support.receiver import start_receiver
+
+    server = start_receiver()
+    settings.SSRF_ALLOWLIST = ["127.0.0.1"]
+    yield server
+    server.server.shutdown()

@@ -8,6 +8,7 @@ addresses are refused unless SSRF_ALLOWLIST names the host or a network containi
 from __future__ import annotations
 
 import ipaddress
+import socket
 from collections.abc import Iterable
 
 import requests
@@ -51,25 +52,39 @@ def is_allowed_address(ip: str, host: str = "", allowlist: Iterable[str] | None 
     )
 
 
+def _refuse_before_connecting(host: str, port: int) -> None:
+    """Refuse a host whose addresses are all private before any packet is sent to it."""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)}
+    except socket.gaierror:
+        return  # let the connection fail with its own, clearer error
+    if addresses and not any(is_allowed_address(ip, host) for ip in addresses):
+        raise BlockedAddress(f"{host} resolves to {sorted(addresses)[0]}, a private or reserved address")
+
+
 def _check(sock, host: str) -> None:
+    """The address actually connected to decides: DNS may answer differently the second time."""
     ip = sock.getpeername()[0]
     if not is_allowed_address(ip, host):
         sock.close()
         raise BlockedAddress(f"{host} resolves to {ip}, a private or reserved address")
 
 
-class GuardedHTTPConnection(HTTPConnection):
+class GuardMixin:
     def _new_conn(self):
-        sock = super()._new_conn()
-        _check(sock, self._dns_host if hasattr(self, "_dns_host") else self.host)
+        host = getattr(self, "_dns_host", None) or self.host
+        _refuse_before_connecting(host, self.port)
+        sock = super()._new_conn()  # type: ignore[misc]
+        _check(sock, host)
         return sock
 
 
-class GuardedHTTPSConnection(HTTPSConnection):
-    def _new_conn(self):
-        sock = super()._new_conn()
-        _check(sock, self._dns_host if hasattr(self, "_dns_host") else self.host)
-        return sock
+class GuardedHTTPConnection(GuardMixin, HTTPConnection):
+    pass
+
+
+class GuardedHTTPSConnection(GuardMixin, HTTPSConnection):
+    pass
 
 
 class GuardedHTTPPool(HTTPConnectionPool):
@@ -94,3 +109,18 @@ def guarded_session(max_redirects: int = 5) -> requests.Session:
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
+
+
+def blocked_reason(exc: BaseException) -> str | None:
+    """The BlockedAddress behind a requests/urllib3 error, however deeply they wrapped it."""
+    seen: set[int] = set()
+    stack: list = [exc]
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, BlockedAddress):
+            return str(item)
+        stack += [*item.args, item.__cause__, item.__context__, getattr(item, "reason", None)]
+    return None

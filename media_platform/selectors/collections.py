@@ -10,7 +10,9 @@ from media_platform.models import Collection, Library, Video
 PREVIEW_COUNT = 3
 
 
-def collection_list(*, library: Library, search: str | None = None, order_by: str | None = None) -> QuerySet[Collection]:
+def collection_list(
+    *, library: Library, search: str | None = None, order_by: str | None = None
+) -> QuerySet[Collection]:
     queryset = Collection.objects.filter(library=library).annotate(
         video_count=Count("videos"), total_size=Coalesce(Sum("videos__storage_size"), 0)
     )

@@ -57,7 +57,16 @@ def image_extension(data: bytes) -> str:
         handle.write(data)
         handle.flush()
         result = subprocess.run(
-            [settings.FFPROBE_BINARY, "-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", handle.name],
+            [
+                settings.FFPROBE_BINARY,
+                "-v",
+                "error",
+                "-show_entries",
+                "stream=codec_name",
+                "-of",
+                "csv=p=0",
+                handle.name,
+            ],
             capture_output=True,
             text=True,
             timeout=30,

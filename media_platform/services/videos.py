@@ -89,9 +89,6 @@ def video_upload(
         _upload_failed(video, f"The upload ended after {stored.size} of {content_length} bytes.")
         enqueue_on_commit("low", DELETE_PREFIX, name)
         raise UploadFailed("incomplete upload")
-    if stored.size == 0:
-        _upload_failed(video, "The upload is empty.")
-        raise UploadFailed("empty upload")
     return video_original_stored(video=video, stored=stored, resolutions=resolutions)
 
 

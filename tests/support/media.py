@@ -42,6 +42,9 @@ def ffprobe(path: Path | str, *entries: str) -> dict:
 def decodes(path: Path | str) -> bool:
     """Every frame decodes without an error (ffmpeg reads it all to the null muxer)."""
     result = subprocess.run(
-        ["ffmpeg", "-v", "error", "-xerror", "-i", str(path), "-f", "null", "-"], capture_output=True, text=True, timeout=300
+        ["ffmpeg", "-v", "error", "-xerror", "-i", str(path), "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     return result.returncode == 0 and not result.stderr.strip()

@@ -44,7 +44,9 @@ class BunnyApiView(APIView):
 
     def get_collection(self, collection_id: str) -> Collection:
         collection = (
-            Collection.objects.filter(library=self.library, guid=collection_id).first() if _is_uuid(collection_id) else None
+            Collection.objects.filter(library=self.library, guid=collection_id).first()
+            if _is_uuid(collection_id)
+            else None
         )
         if collection is None:
             raise Http404("Collection not found")

@@ -18,5 +18,7 @@ urlpatterns = [
     re_path(VIDEO + r"/captions/(?P<srclang>[A-Za-z0-9_-]{1,20})/?$", VideoCaptionApi.as_view(), name="bunny-caption"),
     re_path(VIDEO + r"/resolutions/?$", VideoResolutionsApi.as_view(), name="bunny-video-resolutions"),
     re_path(LIB + r"/collections/?$", CollectionsApi.as_view(), name="bunny-collections"),
-    re_path(LIB + r"/collections/(?P<collection_id>[0-9a-fA-F-]{36})/?$", CollectionApi.as_view(), name="bunny-collection"),
+    re_path(
+        LIB + r"/collections/(?P<collection_id>[0-9a-fA-F-]{36})/?$", CollectionApi.as_view(), name="bunny-collection"
+    ),
 ]

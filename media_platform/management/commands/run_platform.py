@@ -104,13 +104,26 @@ class Command(BaseCommand):
             library = Library.objects.order_by("pk").first()
             return {"id": library.pk, "name": library.name, "apiKey": "(shown when it was created)"}
         library, keys = library_create(name="Default library")
-        line = {"id": library.pk, "name": library.name, "apiKey": keys.api_key, "readOnlyApiKey": keys.read_only_api_key}
+        line = {
+            "id": library.pk,
+            "name": library.name,
+            "apiKey": keys.api_key,
+            "readOnlyApiKey": keys.read_only_api_key,
+        }
         _write_secret(path, json.dumps(line))
         return line
 
     def _spawn_workers(self, count: int) -> None:
         for number in range(max(1, count)):
-            command = [sys.executable, "manage.py", "rqworker", *QUEUES, "--with-scheduler", "--name", f"worker-{os.getpid()}-{number}"]
+            command = [
+                sys.executable,
+                "manage.py",
+                "rqworker",
+                *QUEUES,
+                "--with-scheduler",
+                "--name",
+                f"worker-{os.getpid()}-{number}",
+            ]
             self._spawn(command, f"worker {number}")
 
     def _gunicorn(self, options) -> list[str]:

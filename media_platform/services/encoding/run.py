@@ -80,6 +80,8 @@ def limits() -> Limits:
 
 
 def _probe(process: EncodingProcess, path: Path) -> SourceInfo:
+    if path.stat().st_size == 0:
+        raise InputError(Issue(Severity.ERROR, IssueCode.ORIGINAL_CORRUPTED, "The file is empty (0 bytes)."))
     info = probe_file(str(path), ffprobe=settings.FFPROBE_BINARY)
     EncodingProcess.objects.filter(pk=process.pk).update(
         source_info=info.to_json(), download_finished_at=timezone.now()

@@ -11,7 +11,7 @@ from django.conf import settings
 
 from media_platform.encoding.issues import Issue, IssueCode, Severity
 from media_platform.models import EncodingProcess
-from media_platform.net import BlockedAddress, guarded_session
+from media_platform.net import BlockedAddress, blocked_reason, guarded_session
 from media_platform.storage import local_copy
 
 from .faults import EnvironmentFault, InputError
@@ -49,6 +49,8 @@ def download(url: str, target: Path, *, headers: dict | None = None, max_bytes: 
     except requests.exceptions.TooManyRedirects as exc:
         raise source_error("The source URL redirects too many times.") from exc
     except requests.RequestException as exc:
+        if reason := blocked_reason(exc):
+            raise source_error(f"The source URL is not allowed: {reason}") from exc
         raise EnvironmentFault(f"downloading the source failed: {exc}") from exc
     return written
 

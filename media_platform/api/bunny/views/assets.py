@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 
+import requests
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from media_platform.encoding.captions import CaptionError
 from media_platform.models import Caption
-from media_platform.net import BlockedAddress, guarded_session
+from media_platform.net import BlockedAddress, blocked_reason, guarded_session
 from media_platform.services import video_assets
 
 from ..base import BunnyApiView
@@ -36,8 +37,14 @@ class VideoThumbnailApi(BunnyApiView):
         try:
             data = _download_image(url) if url else request._request.read(MAX_THUMBNAIL + 1)
             video_assets.thumbnail_set(video=video, data=data)
-        except BlockedAddress as exc:
-            return error(400, f"The thumbnail URL is not allowed: {exc}")
+        except (BlockedAddress, requests.RequestException) as exc:
+            reason = blocked_reason(exc)
+            return error(
+                400,
+                f"The thumbnail URL is not allowed: {reason}"
+                if reason
+                else f"The thumbnail could not be downloaded: {exc}",
+            )
         except video_assets.InvalidImage as exc:
             return error(400, str(exc))
         except OSError as exc:
@@ -85,9 +92,7 @@ class VideoResolutionsApi(BunnyApiView):
             "configuredResolutions": configured,
             "playlistResolutions": [{"resolution": r, "path": f"{r}/video.m3u8"} for r in available],
             "storageResolutions": [{"resolution": r, "path": f"{r}/"} for r in available],
-            "mp4Resolutions": [
-                {"resolution": o["rendition"], "path": o["path"]} for o in _mp4_outputs(video)
-            ],
+            "mp4Resolutions": [{"resolution": o["rendition"], "path": o["path"]} for o in _mp4_outputs(video)],
             "storageObjects": [],
             "oldResolutions": [],
             "hasBothOldAndNewResolutionFormat": False,

@@ -29,7 +29,9 @@ class CollectionsApi(BunnyApiView):
     def get(self, request, library_id: int):
         params = request.query_params
         queryset = collection_list(library=self.library, search=params.get("search"), order_by=params.get("orderBy"))
-        page = paginate(queryset, page=int_param(params, "page", 1, high=10**9), size=int_param(params, "itemsPerPage", 100))
+        page = paginate(
+            queryset, page=int_param(params, "page", 1, high=10**9), size=int_param(params, "itemsPerPage", 100)
+        )
         attach_previews(page.items)
         return Response(page_body(page, CollectionModel, _context(request)))
 

@@ -38,7 +38,9 @@ class VideosApi(BunnyApiView):
             collection_guid=params.get("collection") or None,
             order_by=params.get("orderBy"),
         )
-        page = paginate(queryset, page=int_param(params, "page", 1, high=10**9), size=int_param(params, "itemsPerPage", 100))
+        page = paginate(
+            queryset, page=int_param(params, "page", 1, high=10**9), size=int_param(params, "itemsPerPage", 100)
+        )
         return Response(page_body(page, VideoModel))
 
     def post(self, request, library_id: int):

@@ -1,0 +1,65 @@
+# The two commands that matter:  `make up` (run the platform)  and  `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+HLSJS_VERSION := 1.7.4
+DASHJS_VERSION := 4.7.4
+APT_RUNTIME := ffmpeg redis-server nodejs npm
+APT_TEST := chromium chromium-driver espeak-ng fonts-dejavu-core
+
+.PHONY: up setup test test-fast chaos bench lint system-packages test-packages venv vendor clean
+
+up: setup
+	$(PY) manage.py run_platform
+
+setup: system-packages venv vendor
+
+test: setup test-packages
+	$(PY) -m pytest -n 2 --dist loadfile
+
+test-fast: setup
+	$(PY) -m pytest -n 2 --dist loadfile -m "not slow and not browser"
+
+chaos: setup test-packages
+	$(PY) -m pytest -m chaos tests/reliability -p no:randomly -s
+
+bench: setup
+	for b in bench/*/run.py; do $(PY) $$b || exit 1; done
+
+lint: venv
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+# Install Debian packages only when something is missing.
+system-packages:
+	@missing=""; for p in $(APT_RUNTIME); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; fi
+
+test-packages:
+	@missing=""; for p in $(APT_TEST); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; fi
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Players for the admin and the browser tests, from npm, served as static files.
+media_platform/static/vendor/.installed: Makefile
+	mkdir -p var/npm media_platform/static/vendor
+	npm install --silent --no-audit --no-fund --prefix var/npm hls.js@$(HLSJS_VERSION) dashjs@$(DASHJS_VERSION)
+	cp var/npm/node_modules/hls.js/dist/hls.min.js media_platform/static/vendor/
+	cp var/npm/node_modules/dashjs/dist/dash.all.min.js media_platform/static/vendor/
+	touch $@
+
+vendor: media_platform/static/vendor/.installed
+
+clean:
+	rm -rf $(VENV) var media_platform/static/vendor
