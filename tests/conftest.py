@@ -71,3 +71,21 @@ def receiver(settings):
     settings.SSRF_ALLOWLIST = ["127.0.0.1"]
     yield server
     server.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    from tests.support.s3 import start_s3
+
+    server = start_s3()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3(s3_server, settings):
+    """The S3 server, reachable by the platform (loopback allowed for this test)."""
+    settings.SSRF_ALLOWLIST = [*settings.SSRF_ALLOWLIST, "127.0.0.1"]
+    if s3_server.process is None or s3_server.process.poll() is not None:
+        s3_server.start()
+    return s3_server

@@ -105,6 +105,8 @@ class EncodingJob(models.Model):
     kind = models.CharField(max_length=30)
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     spec = models.JSONField()
+    # Where this job's files go when not to the process's destination (vidinfra names one per format).
+    destination = models.JSONField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=ProcessStatus.ENQUEUED)
     allow_soft_fail = models.BooleanField(default=False)
     progress = models.FloatField(default=0)

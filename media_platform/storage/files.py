@@ -127,7 +127,7 @@ def local_copy(name: str, workdir: Path) -> Iterator[Path]:
 def upload_tree(local_dir: Path, prefix: str) -> list[tuple[str, int]]:
     """Copy a folder of outputs under `prefix`; playlists and manifests go last, so a reader
     who finds one always finds every segment it names."""
-    files = sorted((p for p in local_dir.rglob("*") if p.is_file()), key=_publish_order)
+    files = sorted((p for p in local_dir.rglob("*") if p.is_file()), key=publish_order)
     store = storage()
     written = []
     for path in files:
@@ -143,7 +143,7 @@ def upload_tree(local_dir: Path, prefix: str) -> list[tuple[str, int]]:
     return written
 
 
-def _publish_order(path: Path) -> tuple[int, str]:
+def publish_order(path: Path) -> tuple[int, str]:
     return (1 if path.suffix in {".m3u8", ".mpd", ".vtt"} else 0, path.as_posix())
 
 

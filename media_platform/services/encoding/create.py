@@ -25,6 +25,7 @@ def encoding_process_create(
     source: dict,
     destination: dict,
     jobs: Sequence[Job] = (),
+    job_destinations: Sequence[dict | None] | None = None,
     recipe: dict | None = None,
     video: Video | None = None,
     dialect: str = EncodingProcess.Dialect.BUNNY,
@@ -50,22 +51,23 @@ def encoding_process_create(
         callback_headers_encrypted=callback_headers_encrypted,
         client_metadata=client_metadata,
     )
-    encoding_jobs_save(process=process, jobs=jobs)
+    encoding_jobs_save(process=process, jobs=jobs, destinations=job_destinations)
     process_event(process, Event.RECEIVED)
     if enqueue_now:
         encoding_process_enqueue(process=process)
     return process
 
 
-def encoding_jobs_save(*, process: EncodingProcess, jobs: Sequence[Job]) -> list[EncodingJob]:
+def encoding_jobs_save(
+    *, process: EncodingProcess, jobs: Sequence[Job], destinations: Sequence[dict | None] | None = None
+) -> list[EncodingJob]:
     """Job rows for a process; idempotent, so a re-run after a lost worker reuses them."""
     rows = []
     for index, job in enumerate(jobs):
-        row, _ = EncodingJob.objects.update_or_create(
-            process=process,
-            index=index,
-            defaults={"kind": job.kind, "spec": to_json(job), "allow_soft_fail": job.allow_soft_fail},
-        )
+        defaults = {"kind": job.kind, "spec": to_json(job), "allow_soft_fail": job.allow_soft_fail}
+        if destinations is not None:
+            defaults["destination"] = destinations[index]
+        row, _ = EncodingJob.objects.update_or_create(process=process, index=index, defaults=defaults)
         rows.append(row)
     return rows
 

@@ -2,22 +2,27 @@
 
 A video's outputs are uploaded under a fresh prefix nobody reads yet; publishing is one
 database update that points the video at it. Players keep the old set until that moment,
-and the old set is removed only after a grace period.
+and the old set is removed only after a grace period. Outputs bound for a client's own
+storage (S3 or a path in the library) go there with playlists and manifests last.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 
+from media_platform.encoding.issues import Issue, IssueCode, Severity
 from media_platform.encoding.ladder import rung_sort_key
 from media_platform.models import EncodingJob, EncodingOutput, EncodingProcess, Video
 from media_platform.services.queueing import enqueue_in
 from media_platform.storage import delete_prefix, upload_tree
+from media_platform.storage.s3 import S3Error, S3Location
+from media_platform.storage.s3 import upload_tree as upload_tree_s3
 
-from .faults import LeaseLost
+from .faults import EnvironmentFault, InputError, LeaseLost
 from .inspect import Inspected
 from .lease import ensure_lease
 
@@ -28,19 +33,38 @@ def video_outputs_prefix(process: EncodingProcess) -> str:
     return f"videos/{process.video.guid}/{process.public_id}"
 
 
-def destination_prefix(process: EncodingProcess) -> str:
-    destination = process.destination or {}
-    if destination.get("kind") == "video":
-        return video_outputs_prefix(process)
-    if destination.get("kind") == "storage":
-        return destination["prefix"].strip("/")
-    raise ValueError(f"unknown destination kind {destination.get('kind')!r}")
+def _send(folder: Path, destination: dict, process: EncodingProcess) -> str:
+    kind = destination.get("kind")
+    if kind == "video":
+        prefix = video_outputs_prefix(process)
+        upload_tree(folder, prefix)
+        return prefix
+    if kind == "storage":
+        prefix = destination["prefix"].strip("/")
+        upload_tree(folder, prefix)
+        return prefix
+    if kind == "s3":
+        location = S3Location.from_json(destination)
+        try:
+            upload_tree_s3(folder, location)
+        except S3Error as exc:
+            if exc.retryable:
+                raise EnvironmentFault(f"uploading outputs failed: {exc}") from exc
+            raise InputError(
+                Issue(Severity.ERROR, IssueCode.UNDEFINED, f"The outputs could not be stored: {exc}.")
+            ) from exc
+        return location.url
+    raise ValueError(f"unknown destination kind {kind!r}")
 
 
 def upload(process: EncodingProcess, outdir: Path) -> str:
-    prefix = destination_prefix(process)
-    upload_tree(outdir, prefix)
-    return prefix
+    """Jobs with a destination of their own first (from their own folder), then the rest."""
+    for job in EncodingJob.objects.filter(process=process).exclude(destination=None):
+        folder = outdir / (job.spec.get("prefix") or "").strip("/")
+        if job.spec.get("prefix") and folder.exists():
+            _send(folder, job.destination, process)
+            shutil.rmtree(folder)
+    return _send(outdir, process.destination, process) if process.destination else ""
 
 
 def record_outputs(process: EncodingProcess, inspected: list[Inspected]) -> None:

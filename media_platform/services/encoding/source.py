@@ -13,6 +13,7 @@ from media_platform.encoding.issues import Issue, IssueCode, Severity
 from media_platform.models import EncodingProcess
 from media_platform.net import BlockedAddress, blocked_reason, guarded_session
 from media_platform.storage import local_copy
+from media_platform.storage.s3 import S3Error, S3Location, download_object
 
 from .faults import EnvironmentFault, InputError
 
@@ -71,6 +72,17 @@ def materialize(process: EncodingProcess, work: Path) -> Iterator[Path]:
     if kind == "url":
         target = work / "source"
         download(source["url"], target, headers=source.get("headers"))
+        yield target
+        return
+    if kind == "s3":
+        location = S3Location.from_json(source)
+        target = work / "source"
+        try:
+            download_object(location, target)
+        except S3Error as exc:
+            if exc.retryable:
+                raise EnvironmentFault(f"downloading the source failed: {exc}") from exc
+            raise source_error(f"The source could not be read: {exc}.") from exc
         yield target
         return
     raise ValueError(f"unknown source kind {kind!r}")

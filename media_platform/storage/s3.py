@@ -1,0 +1,182 @@
+"""S3 locations named in requests: a bucket, a key or prefix, credentials for that request only.
+
+Credentials are kept encrypted on the process row and shown masked (`****abcd`) everywhere.
+Any S3-compatible server works: the request's endpoint, else the S3_ENDPOINT_URL setting.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+import boto3
+from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
+from django.conf import settings
+
+from media_platform.crypto import decrypt, encrypt, mask
+
+# Big outputs go up (and sources come down) in 16 MB parts, four at a time.
+TRANSFER = TransferConfig(multipart_threshold=16 * 1024**2, multipart_chunksize=16 * 1024**2, max_concurrency=4)
+CONTENT_TYPES = {
+    ".m3u8": "application/vnd.apple.mpegurl",
+    ".ts": "video/mp2t",
+    ".mpd": "application/dash+xml",
+    ".vtt": "text/vtt",
+}
+
+
+class S3Error(Exception):
+    """The location cannot be used: names the reason (no bucket, denied, unreachable).
+
+    `retryable` when the server could not be reached or failed: the request may be fine."""
+
+    def __init__(self, message: str, *, retryable: bool = False):
+        super().__init__(message)
+        self.retryable = retryable
+
+
+@dataclass(frozen=True)
+class S3Location:
+    bucket: str
+    key: str = ""
+    region: str | None = None
+    endpoint: str | None = None
+    access_key: str | None = None
+    secret_key: str | None = None
+    public_read: bool = False
+
+    @property
+    def url(self) -> str:
+        return f"s3://{self.bucket}/{self.key}"
+
+    def child(self, name: str) -> S3Location:
+        return replace(self, key=f"{self.key.rstrip('/')}/{name}".lstrip("/"))
+
+    def client(self):
+        session = boto3.session.Session(
+            aws_access_key_id=self.access_key or None,
+            aws_secret_access_key=self.secret_key or None,
+            region_name=self.region or None,
+        )
+        config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=10, read_timeout=60)
+        return session.client("s3", endpoint_url=self.endpoint or settings.S3_ENDPOINT_URL, config=config)
+
+    # --- stored form: secrets encrypted; shown form: secrets masked ---------------------------
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["access_key"] = encrypt(self.access_key or "")
+        data["secret_key"] = encrypt(self.secret_key or "")
+        return {"kind": "s3", **data}
+
+    @classmethod
+    def from_json(cls, data: dict) -> S3Location:
+        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        fields["access_key"] = decrypt(fields.get("access_key") or "") or None
+        fields["secret_key"] = decrypt(fields.get("secret_key") or "") or None
+        return cls(**fields)
+
+    def masked(self) -> dict:
+        return {**asdict(self), "access_key": mask(self.access_key), "secret_key": mask(self.secret_key)}
+
+
+def parse_s3_url(url: str) -> S3Location:
+    """`s3://bucket/path/?access_key=…&secret_key=…&region=…&endpoint=…` (TPStreams' form)."""
+    parsed = urlparse(url)
+    if parsed.scheme != "s3" or not parsed.netloc:
+        raise S3Error(f"'{mask_url(url)}' is not an s3://bucket/path URL")
+    query = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
+    return S3Location(
+        bucket=parsed.netloc,
+        key=unquote(parsed.path).strip("/"),
+        region=query.get("region"),
+        endpoint=query.get("endpoint"),
+        access_key=query.get("access_key"),
+        secret_key=query.get("secret_key"),
+    )
+
+
+def mask_url(url: str) -> str:
+    """The URL with access_key and secret_key values masked."""
+    parsed = urlparse(url)
+    if not parsed.query:
+        return url
+    parts = []
+    for item in parsed.query.split("&"):
+        name, _, value = item.partition("=")
+        parts.append(f"{name}={mask(unquote(value))}" if name in ("access_key", "secret_key") else item)
+    return parsed._replace(query="&".join(parts)).geturl()
+
+
+def _error(exc: Exception, location: S3Location) -> S3Error:
+    if isinstance(exc, ClientError):
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code in ("NoSuchBucket",):
+            return S3Error(f"bucket '{location.bucket}' does not exist")
+        if code in ("404", "NoSuchKey", "NotFound"):
+            return S3Error(f"{location.url} does not exist")
+        if code in ("403", "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"):
+            return S3Error(f"access to {location.url} was denied (check the credentials)")
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return S3Error(f"{location.url}: {code or exc}", retryable=status >= 500)
+    if isinstance(exc, EndpointConnectionError):
+        endpoint = location.endpoint or settings.S3_ENDPOINT_URL or "AWS"
+        return S3Error(f"the S3 endpoint {endpoint} is unreachable", retryable=True)
+    return S3Error(f"{location.url}: {exc}", retryable=True)
+
+
+def check_readable(location: S3Location) -> int:
+    """The object's size; S3Error (bad bucket, no object, denied, unreachable) otherwise."""
+    try:
+        return int(location.client().head_object(Bucket=location.bucket, Key=location.key)["ContentLength"])
+    except (BotoCoreError, ClientError) as exc:
+        raise _error(exc, location) from exc
+
+
+def check_writable(location: S3Location) -> None:
+    """The bucket exists and these credentials may use it (HEAD bucket: nothing is written)."""
+    try:
+        location.client().head_bucket(Bucket=location.bucket)
+    except (BotoCoreError, ClientError) as exc:
+        raise _error(exc, location) from exc
+
+
+def download_object(location: S3Location, target: Path) -> int:
+    try:
+        location.client().download_file(location.bucket, location.key, str(target), Config=TRANSFER)
+    except (BotoCoreError, ClientError) as exc:
+        raise _error(exc, location) from exc
+    return target.stat().st_size
+
+
+def upload_tree(local_dir: Path, location: S3Location) -> list[tuple[str, int]]:
+    """Upload a folder under location.key; playlists and manifests last."""
+    from .files import publish_order
+
+    client = location.client()
+    written = []
+    for path in sorted((p for p in local_dir.rglob("*") if p.is_file()), key=publish_order):
+        key = f"{location.key.strip('/')}/{path.relative_to(local_dir).as_posix()}".lstrip("/")
+        extra = {
+            "ContentType": CONTENT_TYPES.get(path.suffix)
+            or mimetypes.guess_type(path.name)[0]
+            or "application/octet-stream"
+        }
+        if location.public_read:
+            extra["ACL"] = "public-read"
+        try:
+            client.upload_file(str(path), location.bucket, key, ExtraArgs=extra, Config=TRANSFER)
+        except (BotoCoreError, ClientError) as exc:
+            raise _error(exc, location) from exc
+        written.append((key, path.stat().st_size))
+    return written
+
+
+def delete_keys(location: S3Location, keys: list[str]) -> None:
+    client = location.client()
+    for start in range(0, len(keys), 1000):
+        batch = [{"Key": key} for key in keys[start : start + 1000]]
+        client.delete_objects(Bucket=location.bucket, Delete={"Objects": batch, "Quiet": True})

@@ -1,0 +1,100 @@
+"""S3 both ways: as the platform's own storage (django-storages) and as request-named locations."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from media_platform.encoding.spec import Mp4Job, Rendition, ThumbnailJob, VideoSettings
+from media_platform.models import EncodingProcess, Video
+from media_platform.services.encoding import encoding_process_create
+from media_platform.storage.s3 import S3Location, mask_url, parse_s3_url
+from tests.support.bunny import create_video, get_video, upload
+from tests.support.s3 import KEY, REGION, SECRET
+from tests.support.workers import run_burst
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def s3_storage(s3, settings):
+    bucket = s3.bucket()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "endpoint_url": s3.endpoint,
+                "access_key": KEY,
+                "secret_key": SECRET,
+                "region_name": REGION,
+                "file_overwrite": True,
+            },
+        },
+    }
+    return bucket
+
+
+def test_the_platform_runs_on_s3_storage(bunny, library_keys, clip, client, s3, s3_storage):
+    guid = create_video(bunny, library_keys.id)
+    upload(bunny, library_keys.id, guid, clip("s3.mp4", duration=1))
+    run_burst()
+    video = get_video(bunny, library_keys.id, guid)
+    assert video["status"] == 4, video["transcodingMessages"]
+    prefix = Video.objects.get(guid=guid).outputs_prefix
+    keys = s3.keys(s3_storage)
+    assert f"{prefix}/playlist.m3u8" in keys and f"{prefix}/240p/video0.ts" in keys
+    assert any(key.startswith(f"originals/{library_keys.id}/{guid}/") for key in keys)
+    redirect = client.get(f"/{guid}/playlist.m3u8")
+    assert redirect.status_code == 302
+    assert requests.get(redirect["Location"], timeout=10).text.startswith("#EXTM3U")
+
+
+def test_a_process_reads_and_writes_request_named_s3_locations(library_keys, clip, s3):
+    source_bucket, output_bucket = s3.bucket(), s3.bucket()
+    s3.client().upload_file(str(clip("in-s3.mp4", duration=1)), source_bucket, "in/video.mp4")
+    source = S3Location(source_bucket, "in/video.mp4", REGION, s3.endpoint, KEY, SECRET)
+    destination = S3Location(output_bucket, "out/job-1", REGION, s3.endpoint, KEY, SECRET)
+    rendition = Rendition(name="small", height=120, video=VideoSettings(preset="ultrafast", crf=30))
+    process = encoding_process_create(
+        library=library_keys.library,
+        source=source.to_json(),
+        destination=destination.to_json(),
+        jobs=[Mp4Job(rendition=rendition, filename="small.mp4"), ThumbnailJob(filename="poster.jpg")],
+        dialect=EncodingProcess.Dialect.SLASHED,
+    )
+    assert SECRET not in str(process.source) and SECRET not in str(process.destination)
+    run_burst()
+    process.refresh_from_db()
+    assert process.status == "FINISHED", process.fail_message
+    assert s3.keys(output_bucket) == ["out/job-1/poster.jpg", "out/job-1/small.mp4"]
+
+
+def test_a_missing_source_object_fails_the_process_with_a_reason(library_keys, s3):
+    bucket = s3.bucket()
+    source = S3Location(bucket, "nope.mp4", REGION, s3.endpoint, KEY, SECRET)
+    process = encoding_process_create(
+        library=library_keys.library,
+        source=source.to_json(),
+        destination=S3Location(bucket, "out", REGION, s3.endpoint, KEY, SECRET).to_json(),
+        jobs=[ThumbnailJob()],
+        dialect=EncodingProcess.Dialect.SLASHED,
+    )
+    run_burst()
+    process.refresh_from_db()
+    assert process.status == "FAILED" and "does not exist" in process.fail_message
+
+
+def test_s3_urls_parse_and_mask_their_secrets():
+    url = "s3://bucket/path/to/out/?access_key=AKIAABCDEFGH&secret_key=verysecret1234&region=eu-west-1&endpoint=http://h:9"
+    location = parse_s3_url(url)
+    assert (location.bucket, location.key, location.region, location.endpoint) == (
+        "bucket",
+        "path/to/out",
+        "eu-west-1",
+        "http://h:9",
+    )
+    assert (location.access_key, location.secret_key) == ("AKIAABCDEFGH", "verysecret1234")
+    masked = mask_url(url)
+    assert "verysecret1234" not in masked and "secret_key=****1234" in masked and "access_key=****EFGH" in masked
