@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from media_platform.models import Caption, Collection, TranscodingMessage, Video
@@ -117,7 +118,8 @@ class VideoModel(serializers.ModelSerializer):
     def get_collectionId(self, video: Video) -> str | None:
         return str(video.collection.guid) if video.collection_id else None
 
-    def get_smartGenerateFeaturesStatus(self, video: Video) -> None:
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_smartGenerateFeaturesStatus(self, video: Video) -> dict | None:
         return None
 
 
@@ -149,3 +151,26 @@ def page_body(page, serializer_class, context=None) -> dict:
         "itemsPerPage": page.size,
         "items": serializer_class(page.items, many=True, context=context or {}).data,
     }
+
+
+class StatusModel(serializers.Serializer):
+    success = serializers.BooleanField()
+    message = serializers.CharField(allow_null=True)
+    statusCode = serializers.IntegerField()
+
+
+class VideoPage(serializers.Serializer):
+    totalItems = serializers.IntegerField()
+    currentPage = serializers.IntegerField()
+    itemsPerPage = serializers.IntegerField()
+    items = VideoModel(many=True)
+
+
+class CollectionPage(serializers.Serializer):
+    totalItems = serializers.IntegerField()
+    currentPage = serializers.IntegerField()
+    itemsPerPage = serializers.IntegerField()
+    items = CollectionModel(many=True)
+
+
+ERRORS = {401: StatusModel, 403: StatusModel, 404: StatusModel}

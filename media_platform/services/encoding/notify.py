@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.utils.module_loading import import_string
+
 from media_platform.models import EncodingProcess
 from media_platform.services.webhooks import webhook_enqueue
 from media_platform.status import Event, row
@@ -37,20 +39,18 @@ def notify_bunny(process: EncodingProcess, event: Event) -> None:
     )
 
 
-# Dialects that call back per process (a callback URL, webhook_config) register here.
-DIALECT_NOTIFIERS: dict[str, Notifier] = {}
-
-
-def register(dialect: str) -> Callable[[Notifier], Notifier]:
-    def decorator(notifier: Notifier) -> Notifier:
-        DIALECT_NOTIFIERS[dialect] = notifier
-        return notifier
-
-    return decorator
+# Dialects that call back per process (a callback URL, webhook_config, organisation webhooks):
+# dialect → "module.function" taking (process, event), imported on first use.
+DIALECT_NOTIFIERS: dict[str, str] = {
+    "slashed": "media_platform.services.notifiers.slashed.notify",
+    "vidinfra": "media_platform.services.notifiers.vidinfra.notify",
+    "tpstreams": "media_platform.services.notifiers.tpstreams.notify",
+}
 
 
 def notify(process: EncodingProcess, event: Event) -> None:
     notify_bunny(process, event)
-    notifier = DIALECT_NOTIFIERS.get(process.dialect)
-    if notifier is not None:
+    path = DIALECT_NOTIFIERS.get(process.dialect)
+    if path is not None:
+        notifier: Notifier = import_string(path)
         notifier(process, event)

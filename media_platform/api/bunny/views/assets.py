@@ -6,6 +6,7 @@ import base64
 import binascii
 
 import requests
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -16,6 +17,7 @@ from media_platform.services import video_assets
 
 from ..base import BunnyApiView
 from ..errors import error, ok
+from ..serializers import ERRORS, StatusModel
 
 MAX_THUMBNAIL = video_assets.MAX_THUMBNAIL_BYTES
 
@@ -31,6 +33,12 @@ def _download_image(url: str) -> bytes:
 class VideoThumbnailApi(BunnyApiView):
     """POST ?thumbnailUrl=… or an image body sets the video's thumbnail."""
 
+    @extend_schema(
+        operation_id="Video_SetThumbnail",
+        request={"application/octet-stream": bytes},
+        parameters=[OpenApiParameter("thumbnailUrl", str)],
+        responses={200: StatusModel, 400: StatusModel, **ERRORS},
+    )
     def post(self, request, library_id: int, video_id: str):
         video = self.get_video(video_id)
         url = request.query_params.get("thumbnailUrl")
@@ -60,6 +68,9 @@ class VideoCaptionApi(BunnyApiView):
         label = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=200)
         captionsFile = serializers.CharField()
 
+    @extend_schema(
+        operation_id="Video_AddCaption", request=CaptionInput, responses={200: StatusModel, 400: StatusModel, **ERRORS}
+    )
     def post(self, request, library_id: int, video_id: str, srclang: str):
         video = self.get_video(video_id)
         data = self.CaptionInput(data=request.data)
@@ -72,6 +83,7 @@ class VideoCaptionApi(BunnyApiView):
             return error(400, message)
         return ok()
 
+    @extend_schema(operation_id="Video_DeleteCaption", responses={200: StatusModel, **ERRORS})
     def delete(self, request, library_id: int, video_id: str, srclang: str):
         caption = Caption.objects.filter(video=self.get_video(video_id), srclang=srclang).first()
         if caption is None:
@@ -81,6 +93,7 @@ class VideoCaptionApi(BunnyApiView):
 
 
 class VideoResolutionsApi(BunnyApiView):
+    @extend_schema(operation_id="Video_GetVideoResolutions", responses={200: dict, **ERRORS})
     def get(self, request, library_id: int, video_id: str):
         video = self.get_video(video_id)
         available = video.resolutions

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -13,7 +14,7 @@ from media_platform.services import collections as collection_services
 
 from ..base import BunnyApiView
 from ..errors import ok
-from ..serializers import CollectionModel, page_body
+from ..serializers import ERRORS, CollectionModel, CollectionPage, StatusModel, page_body
 
 
 class NameInput(serializers.Serializer):
@@ -26,6 +27,17 @@ def _context(request) -> dict:
 
 
 class CollectionsApi(BunnyApiView):
+    @extend_schema(
+        operation_id="Collection_List",
+        parameters=[
+            OpenApiParameter("page", int),
+            OpenApiParameter("itemsPerPage", int),
+            OpenApiParameter("search", str),
+            OpenApiParameter("orderBy", str),
+            OpenApiParameter("includeThumbnails", bool),
+        ],
+        responses={200: CollectionPage, **ERRORS},
+    )
     def get(self, request, library_id: int):
         params = request.query_params
         queryset = collection_list(library=self.library, search=params.get("search"), order_by=params.get("orderBy"))
@@ -35,6 +47,9 @@ class CollectionsApi(BunnyApiView):
         attach_previews(page.items)
         return Response(page_body(page, CollectionModel, _context(request)))
 
+    @extend_schema(
+        operation_id="Collection_CreateCollection", request=NameInput, responses={200: CollectionModel, **ERRORS}
+    )
     def post(self, request, library_id: int):
         data = NameInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -48,6 +63,7 @@ class CollectionsApi(BunnyApiView):
 
 
 class CollectionApi(BunnyApiView):
+    @extend_schema(operation_id="Collection_GetCollection", responses={200: CollectionModel, **ERRORS})
     def get(self, request, library_id: int, collection_id: str):
         collection = self.get_collection(collection_id)
         found = collection_get(library=self.library, guid=collection.guid)
@@ -56,6 +72,9 @@ class CollectionApi(BunnyApiView):
         attach_previews([found])
         return Response(CollectionModel(found, context=_context(request)).data)
 
+    @extend_schema(
+        operation_id="Collection_UpdateCollection", request=NameInput, responses={200: StatusModel, **ERRORS}
+    )
     def post(self, request, library_id: int, collection_id: str):
         collection = self.get_collection(collection_id)
         data = NameInput(data=request.data)
@@ -63,6 +82,7 @@ class CollectionApi(BunnyApiView):
         collection_services.collection_update(collection=collection, name=data.validated_data["name"])
         return ok()
 
+    @extend_schema(operation_id="Collection_DeleteCollection", responses={200: StatusModel, **ERRORS})
     def delete(self, request, library_id: int, collection_id: str):
         collection_services.collection_delete(collection=self.get_collection(collection_id))
         return ok()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -15,7 +16,7 @@ from media_platform.services import videos as video_services
 
 from ..base import BunnyApiView
 from ..errors import error, ok
-from ..serializers import ChapterModel, MetaTagModel, MomentModel, VideoModel, page_body
+from ..serializers import ERRORS, ChapterModel, MetaTagModel, MomentModel, StatusModel, VideoModel, VideoPage, page_body
 
 
 def _collection(view: BunnyApiView, collection_id: str | None) -> Collection | None:
@@ -30,6 +31,17 @@ class VideosApi(BunnyApiView):
         collectionId = serializers.CharField(required=False, allow_blank=True, allow_null=True)
         thumbnailTime = serializers.IntegerField(required=False, allow_null=True, min_value=0)
 
+    @extend_schema(
+        operation_id="Video_List",
+        responses={200: VideoPage, **ERRORS},
+        parameters=[
+            OpenApiParameter("page", int),
+            OpenApiParameter("itemsPerPage", int),
+            OpenApiParameter("search", str),
+            OpenApiParameter("collection", str),
+            OpenApiParameter("orderBy", str),
+        ],
+    )
     def get(self, request, library_id: int):
         params = request.query_params
         queryset = video_list(
@@ -43,6 +55,7 @@ class VideosApi(BunnyApiView):
         )
         return Response(page_body(page, VideoModel))
 
+    @extend_schema(operation_id="Video_CreateVideo", request=CreateInput, responses={200: VideoModel, **ERRORS})
     def post(self, request, library_id: int):
         data = self.CreateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -65,9 +78,11 @@ class VideoApi(BunnyApiView):
         moments = MomentModel(many=True, required=False)
         metaTags = MetaTagModel(many=True, required=False)
 
+    @extend_schema(operation_id="Video_GetVideo", responses={200: VideoModel, **ERRORS})
     def get(self, request, library_id: int, video_id: str):
         return Response(VideoModel(self.get_video(video_id, video_queryset())).data)
 
+    @extend_schema(operation_id="Video_UpdateVideo", request=UpdateInput, responses={200: StatusModel, **ERRORS})
     def post(self, request, library_id: int, video_id: str):
         video = self.get_video(video_id)
         data = self.UpdateInput(data=request.data)
@@ -84,6 +99,12 @@ class VideoApi(BunnyApiView):
         video_services.video_update(video=video, **changes)
         return ok()
 
+    @extend_schema(
+        operation_id="Video_UploadVideo",
+        request={"application/octet-stream": bytes},
+        parameters=[OpenApiParameter("enabledResolutions", str)],
+        responses={200: StatusModel, 400: StatusModel, **ERRORS},
+    )
     def put(self, request, library_id: int, video_id: str):
         video = self.get_video(video_id)
         stream, length = body_stream(request)
@@ -96,12 +117,16 @@ class VideoApi(BunnyApiView):
             return error(400, f"Upload failed: {exc}")
         return ok()
 
+    @extend_schema(operation_id="Video_DeleteVideo", responses={200: StatusModel, **ERRORS})
     def delete(self, request, library_id: int, video_id: str):
         video_services.video_delete(video=self.get_video(video_id))
         return ok()
 
 
 class VideoReencodeApi(BunnyApiView):
+    @extend_schema(
+        operation_id="Video_ReencodeVideo", request=None, responses={200: VideoModel, 400: StatusModel, **ERRORS}
+    )
     def post(self, request, library_id: int, video_id: str):
         video = self.get_video(video_id)
         try:
@@ -117,6 +142,12 @@ class VideoFetchApi(BunnyApiView):
         headers = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, allow_null=True)
         title = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=500)
 
+    @extend_schema(
+        operation_id="Video_FetchNewVideo",
+        request=FetchInput,
+        parameters=[OpenApiParameter("collectionId", str), OpenApiParameter("thumbnailTime", int)],
+        responses={200: StatusModel, **ERRORS},
+    )
     def post(self, request, library_id: int):
         data = self.FetchInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -1,4 +1,4 @@
-"""Each dialect's webhook body, exactly as its service sends it."""
+"""Each dialect's webhook body, exactly as its service sends it: bunny here, the others in their own module."""
 
 from __future__ import annotations
 

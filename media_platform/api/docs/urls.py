@@ -1,0 +1,30 @@
+"""OpenAPI schema and Swagger UI for each dialect: /api/<dialect>/schema/ and /api/<dialect>/docs/."""
+
+from django.urls import path
+from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+DIALECTS = {
+    "bunny": ("bunny.net Stream API", "media_platform.api.bunny.urls"),
+    "vidinfra": ("vidinfra transcoding service v2", "media_platform.api.vidinfra.urls"),
+    "tpstreams": ("TPStreams transcoding jobs", "media_platform.api.tpstreams.urls"),
+    "slashed": ("Video encoding request API", "media_platform.api.slashed.urls"),
+    "nuxeo": ("Nuxeo video conversions", "media_platform.api.nuxeo.urls"),
+}
+
+urlpatterns = [
+    path(
+        "docs/",
+        TemplateView.as_view(template_name="api/docs_index.html", extra_context={"dialects": DIALECTS}),
+        name="api-docs",
+    )
+]
+for name, (title, module) in DIALECTS.items():
+    urlpatterns += [
+        path(
+            f"{name}/schema/",
+            SpectacularAPIView.as_view(urlconf=module, custom_settings={"TITLE": title}),
+            name=f"schema-{name}",
+        ),
+        path(f"{name}/docs/", SpectacularSwaggerView.as_view(url_name=f"schema-{name}"), name=f"docs-{name}"),
+    ]
