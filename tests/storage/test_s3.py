@@ -62,7 +62,7 @@ def test_a_process_reads_and_writes_request_named_s3_locations(library_keys, cli
         source=source.to_json(),
         destination=destination.to_json(),
         jobs=[Mp4Job(rendition=rendition, filename="small.mp4"), ThumbnailJob(filename="poster.jpg")],
-        dialect=EncodingProcess.Dialect.SLASHED,
+        dialect=EncodingProcess.Dialect.CLI,
     )
     assert SECRET not in str(process.source) and SECRET not in str(process.destination)
     run_burst()
@@ -79,7 +79,7 @@ def test_a_missing_source_object_fails_the_process_with_a_reason(library_keys, s
         source=source.to_json(),
         destination=S3Location(bucket, "out", REGION, s3.endpoint, KEY, SECRET).to_json(),
         jobs=[ThumbnailJob()],
-        dialect=EncodingProcess.Dialect.SLASHED,
+        dialect=EncodingProcess.Dialect.CLI,
     )
     run_burst()
     process.refresh_from_db()
