@@ -19,6 +19,7 @@ from media_platform.status import Event, ProcessStatus
 from media_platform.storage import workspace
 
 from . import recipes
+from .assets import resolve_assets
 from .create import encoding_jobs_save
 from .events import process_event
 from .execute import Cancelled, Execution, execute
@@ -117,7 +118,7 @@ def _run(process: EncodingProcess, work: Path, recorder: ProgressRecorder) -> No
     outdir.mkdir()
     with materialize(process, work) as source:
         info = _probe(process, source)
-        jobs = _jobs(process, info)
+        jobs = resolve_assets(process, _jobs(process, info), work)
         process_event(process, Event.ENCODING)
         execution = execute(jobs, info, source, outdir, recorder)
     EncodingProcess.objects.filter(pk=process.pk).update(command="\n".join(execution.commands)[:20000])
