@@ -50,6 +50,10 @@ ENVIRONMENT_FAULTS = (
     "connection reset",
     "broken pipe",
     "too many open files",
+    # A memory limit on the worker, not the file: x264 and the loader say so in their own words.
+    "malloc of size",
+    "out of memory",
+    "error while loading shared libraries",
 )
 
 
@@ -172,7 +176,10 @@ def check_encode(
     if decoded_seconds is not None and expected_seconds > 0 and decoded_seconds < expected_seconds * COMPLETE_SHARE:
         value = f"{decoded_seconds:.2f}/{expected_seconds:.2f}"
         if errors:
-            message = f"The file is damaged or truncated: only {decoded_seconds:.1f} s of {expected_seconds:.1f} s could be decoded."
+            message = (
+                f"The file is damaged or truncated: only {decoded_seconds:.1f} s"
+                f" of {expected_seconds:.1f} s could be decoded."
+            )
             return [Issue(Severity.ERROR, IssueCode.ORIGINAL_CORRUPTED, message, value)]
         message = f"The file's header claims {expected_seconds:.1f} s but {decoded_seconds:.1f} s of video decoded."
         issues.append(Issue(Severity.WARNING, IssueCode.ORIGINAL_CORRUPTED, message, value))

@@ -53,10 +53,16 @@ def parse_resolutions(text: str | Iterable[str]) -> list[str]:
     return sorted((n for n in names if n in RUNGS), key=rung_sort_key)
 
 
+def even_down(value: float) -> int:
+    """Even integer at or below `value` (at least 2): rounding an odd side up would upscale it."""
+    return max(2, int(value + 1e-6) // 2 * 2)
+
+
 def display_size(video: VideoStreamInfo) -> tuple[int, int]:
-    """Width and height as shown, with rotation and non-square pixels applied."""
+    """Width and height as shown, with rotation and non-square pixels applied, made even by
+    trimming at most a pixel (853x479 is shown as 852x478, never stretched to 480 lines)."""
     height = video.display_height
-    return even(height * video.display_aspect), even(height)
+    return even_down(height * video.display_aspect), even_down(height)
 
 
 def size_for_short_side(width: int, height: int, short_side: int) -> tuple[int, int]:

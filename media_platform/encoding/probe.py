@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
@@ -100,7 +101,14 @@ class SourceInfo:
             return False
         if self.format_name in IMAGE_FORMATS:
             return True
-        return self.video.codec in IMAGE_CODECS and (self.video.frames or 0) <= 1
+        if self.video.codec not in IMAGE_CODECS:
+            return False
+        frames = self.video.frames
+        if frames is None:
+            # Matroska states no frame count: a Motion-JPEG camera clip must not pass for a still.
+            seconds = self.video.duration or self.duration
+            frames = round(seconds * (self.video.avg_fps or self.video.fps or 0))
+        return frames <= 1
 
     @property
     def is_portrait(self) -> bool:
@@ -141,11 +149,16 @@ def _int(value: Any) -> int | None:
 
 
 def _rotation(stream: dict[str, Any]) -> int:
+    """Degrees counter-clockwise, as ffprobe reports the display matrix (0, 90, 180 or 270 mostly)."""
     for side_data in stream.get("side_data_list") or ():
         if "rotation" in side_data:
             return int(round(float(side_data["rotation"]))) % 360
-    tag = (stream.get("tags") or {}).get("rotate")
-    return int(tag) % 360 if tag and tag.lstrip("-").isdigit() else 0
+    # Older ffprobe gave only the legacy `rotate` tag, which counts clockwise: turn it round.
+    try:
+        clockwise = float((stream.get("tags") or {}).get("rotate", "0"))
+    except (TypeError, ValueError):
+        return 0
+    return int(round(-clockwise)) % 360 if math.isfinite(clockwise) else 0
 
 
 def _bit_depth(stream: dict[str, Any]) -> int:

@@ -16,6 +16,7 @@ from pathlib import Path
 from .progress import iter_progress
 
 STDERR_TAIL_LINES = 60
+FFMPEG_SIGNALLED = 255
 
 
 @dataclass
@@ -34,7 +35,9 @@ class RunResult:
 
     @property
     def killed_by_signal(self) -> bool:
-        return self.returncode < 0
+        # ffmpeg catches SIGTERM/SIGINT and exits with 255 (and only then): stopped from outside,
+        # as `docker stop` or a worker's shutdown does, not by anything in the file.
+        return self.returncode < 0 or self.returncode == FFMPEG_SIGNALLED
 
 
 def _limits(memory_bytes: int | None) -> Callable[[], None] | None:

@@ -58,10 +58,10 @@ class OverlayStep:
     """Overlay an image input (the watermark) at x, y after scaling it to width × height."""
 
     source: str
-    width: int
+    width: int  # -1: follows the image's aspect from the other side
     height: int
-    x: int
-    y: int
+    x: int | str  # an overlay expression where the mark's size is known only once scaled
+    y: int | str
     opacity: float
 
 
@@ -138,6 +138,22 @@ def gravity_position(
     return x, y
 
 
+def _check_gravity(gravity: str, field: str) -> None:
+    if gravity not in GRAVITIES:
+        raise TransformError(field, f"'{gravity}' must be one of {', '.join(GRAVITIES)}")
+
+
+def overlay_axis(gravity: str, axis: str, offset: int) -> int | str:
+    """Position on one axis as an overlay expression, for a mark whose size there is unknown."""
+    side = "w" if axis == "x" else "h"
+    far, near = ("east", "west") if axis == "x" else ("south", "north")
+    if far in gravity:
+        return f"main_{side}-overlay_{side}{-offset:+d}"
+    if near in gravity:
+        return offset
+    return f"(main_{side}-overlay_{side})/2{offset:+d}"
+
+
 def fit_within(width: int, height: int, box_w: int | None, box_h: int | None, *, upscale: bool) -> tuple[int, int]:
     """Scale (width, height) to fit the box, keeping aspect; never larger unless upscale."""
     scales = []
@@ -159,6 +175,7 @@ def _resize(t: Resize, g: Geometry) -> Applied:
 
 
 def _crop(t: Crop, g: Geometry) -> Applied:
+    _check_gravity(t.gravity, "crop.gravity")
     w, h = _sides(t.width, t.height, g, "crop")
     w = even(min(w if w is not None else g.width, g.width))
     h = even(min(h if h is not None else g.height, g.height))
@@ -171,6 +188,8 @@ def _crop(t: Crop, g: Geometry) -> Applied:
 
 def _trim(t: Trim, g: Geometry) -> Applied:
     start = max(0.0, float(t.start_time or 0))
+    if t.duration is not None and float(t.duration) < 0:
+        raise TransformError("trim.duration", "must not be negative")
     if start >= g.duration > 0:
         raise TransformError("trim.start_time", f"{start:g}s is past the end of the video ({g.duration:.2f}s)")
     remaining = max(0.0, g.duration - start)
@@ -186,14 +205,21 @@ def _trim(t: Trim, g: Geometry) -> Applied:
 def _watermark(t: Watermark, g: Geometry) -> Applied:
     if not 0 <= float(t.opacity) <= 1:
         raise TransformError("watermark.opacity", "must be a number between 0 and 1")
+    _check_gravity(t.gravity, "watermark.gravity")
     w, h = _sides(t.width, t.height, g, "watermark")
     # A missing side is filled in by the overlay image's own aspect: -1 tells scale to keep it.
     w = even(min(w, g.width)) if w is not None else -1
     h = even(min(h, g.height)) if h is not None else -1
     dx = parse_offset(t.xoffset, side=g.width, field="watermark.xoffset")
     dy = parse_offset(t.yoffset, side=g.height, field="watermark.yoffset")
-    place_w, place_h = (w if w > 0 else h, h if h > 0 else w)
-    x, y = gravity_position(t.gravity, outer=(g.width, g.height), inner=(place_w, place_h), offset=(dx, dy))
+    x: int | str
+    y: int | str
+    x, y = gravity_position(t.gravity, outer=(g.width, g.height), inner=(max(w, 0), max(h, 0)), offset=(dx, dy))
+    # A side left to the image's own aspect is only known to ffmpeg: let overlay place it.
+    if w < 0:
+        x = overlay_axis(t.gravity, "x", dx)
+    if h < 0:
+        y = overlay_axis(t.gravity, "y", dy)
     return Applied((OverlayStep(t.source, w, h, x, y, float(t.opacity)),), (), g)
 
 

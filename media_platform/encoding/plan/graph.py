@@ -9,7 +9,8 @@ from typing import Any
 
 import ffmpeg
 
-from ..probe import SourceInfo
+from ..ladder import display_size
+from ..probe import SourceInfo, VideoStreamInfo
 from ..spec import Job, Watermark
 from ..transforms import FilterStep, OverlayStep, VideoStep
 
@@ -34,6 +35,22 @@ def fan_out(stream: Any, count: int, *, audio: bool = False) -> list[Any]:
         return [stream] * count
     node = stream.filter_multi_output("asplit" if audio else "split", count)
     return [node[i] for i in range(count)]
+
+
+def decoded_size(video: VideoStreamInfo) -> tuple[int, int]:
+    """The frames' size as ffmpeg hands them on: it applies the rotation while decoding."""
+    return (video.height, video.width) if video.rotation % 180 else (video.width, video.height)
+
+
+def to_display_size(stream: Any, video: VideoStreamInfo) -> Any:
+    """Square pixels at the even display size that every geometry in the plan is computed from.
+
+    Without it a non-square-pixel source would be encoded squashed (its SAR dropped by setsar),
+    and an odd-sized one would reach the encoder odd (x264 refuses 427x239)."""
+    size = display_size(video)
+    if size == decoded_size(video):
+        return stream
+    return stream.filter("scale", *size).filter("setsar", "1")
 
 
 def apply_steps(stream: Any, steps: Iterable[VideoStep], graph: Graph) -> Any:
@@ -71,6 +88,7 @@ class Graph:
         if info.video.is_interlaced:
             # Decode once, deinterlace once: every output of an interlaced source needs it.
             video = video.filter("bwdif", mode="send_frame", parity="auto", deint="interlaced")
+        video = to_display_size(video, info.video)
         self._video = iter(fan_out(video, len(jobs)))
         audio_count = audio_consumers if info.audio else 0
         self._audio = (

@@ -107,7 +107,8 @@ def plan_screenshots(job: ScreenshotsJob, index: int, info: SourceInfo, ctx: Enc
         for number, time in enumerate(times[first : first + MAX_INPUTS], start=first + 1):
             _, stream, g = seeked_video(job, info, ctx, window.start + clamp_time(time, window))
             path = join(job.prefix, screenshot_name(job.filename, number, job.quantity))
-            outputs.append(ffmpeg.output(stream, path.replace("%", "%%"), **image_options(path)))
+            # `update` makes the image muxer write the name as given: escaping "%" would rename the file.
+            outputs.append(ffmpeg.output(stream, path, **image_options(path)))
             files.append(PlannedFile(index, path, "image", None, g.width, g.height))
         yield PointPlan(outputs, files, 0.2 * len(outputs))
 

@@ -75,17 +75,17 @@ def build_hls(job: HlsJob, index: int, graph: Graph, branch: Branch) -> Built:
     renditions = list(job.renditions)
     separate_audio = job.separate_audio and branch.audio is not None
     fallback = set(job.mp4_fallback)
-    audio_needs = (
-        0
-        if branch.audio is None
-        else (sum(1 for r in renditions if r.name in fallback) + 1 if separate_audio else len(renditions))
-    )
+    takes_audio = [
+        branch.audio is not None and not r.audio.mute and (not separate_audio or r.name in fallback) for r in renditions
+    ]
+    audio_needs = sum(takes_audio) + (1 if separate_audio else 0)
     audio_streams = iter(fan_out(branch.audio, audio_needs, audio=True)) if audio_needs else iter(())
     outputs, files, variants = [], [], []
-    for rendition, video in zip(renditions, fan_out(branch.video, len(renditions)), strict=True):
+    videos = fan_out(branch.video, len(renditions))
+    for rendition, video, with_audio in zip(renditions, videos, takes_audio, strict=True):
         video, width, height = scaled(video, rendition, branch.geometry)
         has_mp4 = rendition.name in fallback
-        audio = next(audio_streams) if branch.audio is not None and (not separate_audio or has_mp4) else None
+        audio = next(audio_streams) if with_audio else None
         slaves = [hls_slave(job, rendition.name, graph, select="v" if separate_audio and audio is not None else None)]
         if has_mp4:
             mp4_path = join(job.prefix, job.mp4_fallback_pattern.format(name=rendition.name))
