@@ -105,5 +105,7 @@ def open_branch(job: Job, graph: Graph, base: Geometry, *, wants_audio: bool) ->
 
 
 def join(prefix: str, name: str) -> str:
-    prefix = prefix.strip("/")
-    return f"{prefix}/{name}" if prefix else name
+    """A job's output path; refuses names that could leave its folder or break ffmpeg's syntax."""
+    from ..names import safe_join
+
+    return safe_join(prefix, name)
