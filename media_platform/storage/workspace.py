@@ -15,6 +15,9 @@ from django.conf import settings
 def workspace(label: str) -> Iterator[Path]:
     root = Path(settings.WORK_DIR)
     root.mkdir(parents=True, exist_ok=True)
+    # Left by an earlier run of the same work on this host that died (we hold the lease now).
+    for stale in root.glob(f"{label}-*"):
+        shutil.rmtree(stale, ignore_errors=True)
     path = Path(tempfile.mkdtemp(prefix=f"{label}-", dir=root))
     try:
         yield path
