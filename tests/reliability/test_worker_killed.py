@@ -12,9 +12,8 @@ from django.conf import settings
 
 from media_platform.models import EncodingProcess, Video, WebhookDelivery
 from media_platform.services.encoding import encoding_reconcile
-from tests.support.bunny import create_video, get_video, served, upload
+from tests.support.bunny import create_video, get_video, output_path, served, upload
 from tests.support.media import decodes
-from tests.support.bunny import output_path
 from tests.support.processes import kill_tree
 from tests.support.workers import run_burst, subprocess_env
 
