@@ -41,6 +41,7 @@ INPUT_FAULTS = (
     "max_pixels",
     "picture size",
 )
+SIZE_FAULTS = ("picture size", "max_pixels", "invalid image size", "dimensions too large")
 ENVIRONMENT_FAULTS = (
     "no space left on device",
     "cannot allocate memory",
@@ -162,6 +163,10 @@ def classify_failure(result: RunResult) -> Issue | None:
         return None  # the worker or the kernel stopped it: not the file's fault
     reason = next((line for line in lines if any(f in line.lower() for f in INPUT_FAULTS)), lines[-1] if lines else "")
     code = IssueCode.ORIGINAL_CORRUPTED if any(f in text for f in INPUT_FAULTS) else IssueCode.UNDEFINED
+    if any(f in text for f in SIZE_FAULTS):
+        # Frames claiming an impossible size (a decompression bomb, a damaged header).
+        message = f"The frames claim a picture size beyond what can be decoded: {reason}"
+        return Issue(Severity.ERROR, IssueCode.INCOMPATIBLE_RESOLUTION, message, reason[:500] or None)
     return Issue(
         Severity.ERROR, code, f"The file could not be transcoded: {reason or 'ffmpeg failed'}", reason[:500] or None
     )
