@@ -26,6 +26,7 @@ chaos: setup test-packages
 	$(PY) -m pytest -m chaos tests/reliability -p no:randomly -s
 
 bench: setup
+	@dpkg -s wrk >/dev/null 2>&1 || (DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q wrk)
 	for b in bench/*/run.py; do $(PY) $$b || exit 1; done
 
 lint: venv

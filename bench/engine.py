@@ -38,6 +38,8 @@ def run_by_hand(invocations, workdir: Path) -> dict[str, float]:
         for folder in invocation.directories:
             (workdir / folder).mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
-        subprocess.run(list(invocation.argv), cwd=workdir, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            list(invocation.argv), cwd=workdir, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         timings["main" if number == 0 else f"extra{number}"] = time.perf_counter() - started
     return timings

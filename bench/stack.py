@@ -50,13 +50,17 @@ class Stack:
         return f"http://127.0.0.1:{self.web_port}"
 
     def manage(self, *args: str) -> str:
-        result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True, check=True)
+        result = subprocess.run(
+            [PYTHON, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True, check=True
+        )
         return result.stdout
 
     def spawn(self, command: list[str], *, cpus: str | None = None) -> subprocess.Popen:
         if cpus:
             command = ["taskset", "-c", cpus, *command]
-        process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         self.children.append(process)
         return process
 
@@ -89,12 +93,17 @@ class Stack:
     def upload(self, guid: str, path: Path) -> None:
         with open(path, "rb") as handle:
             response = requests.put(
-                f"{self.base}/library/{self.library['id']}/videos/{guid}", data=handle, headers=self.headers, timeout=3600
+                f"{self.base}/library/{self.library['id']}/videos/{guid}",
+                data=handle,
+                headers=self.headers,
+                timeout=3600,
             )
         response.raise_for_status()
 
     def video(self, guid: str) -> dict:
-        return requests.get(f"{self.base}/library/{self.library['id']}/videos/{guid}", headers=self.headers, timeout=30).json()
+        return requests.get(
+            f"{self.base}/library/{self.library['id']}/videos/{guid}", headers=self.headers, timeout=30
+        ).json()
 
     def wait_finished(self, guid: str, timeout: float = 3600) -> dict:
         deadline = time.time() + timeout
@@ -106,7 +115,9 @@ class Stack:
         raise TimeoutError(guid)
 
 
-def start_stack(*, workers: int = 1, web_workers: int = 2, worker_cpus: list[str] | None = None, extra_env: dict | None = None) -> Stack:
+def start_stack(
+    *, workers: int = 1, web_workers: int = 2, worker_cpus: list[str] | None = None, extra_env: dict | None = None
+) -> Stack:
     root = Path(tempfile.mkdtemp(prefix="media-platform-bench-"))
     redis_port, web_port = free_port(), free_port()
     env = {
@@ -163,7 +174,9 @@ def machine() -> dict:
 
 def write_results(name: str, data: dict) -> Path:
     target = ROOT / "bench" / "results" / f"{name}.json"
-    target.write_text(json.dumps({**data, "machine": machine(), "when": time.strftime("%Y-%m-%d %H:%M")}, indent=2) + "\n")
+    target.write_text(
+        json.dumps({**data, "machine": machine(), "when": time.strftime("%Y-%m-%d %H:%M")}, indent=2) + "\n"
+    )
     return target
 
 

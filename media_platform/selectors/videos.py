@@ -9,7 +9,12 @@ ORDERINGS = {"date": "-date_uploaded", "title": "title", "length": "-length", "v
 
 def video_queryset() -> QuerySet[Video]:
     """Everything a VideoModel renders, in a fixed number of queries for any page size."""
-    return Video.objects.select_related("collection").prefetch_related("captions", "transcoding_messages")
+    # source_info (the whole ffprobe JSON) is never rendered by the API: not read at all.
+    return (
+        Video.objects.select_related("collection")
+        .prefetch_related("captions", "transcoding_messages")
+        .defer("source_info")
+    )
 
 
 def video_list(

@@ -112,6 +112,49 @@ class VideoModel(serializers.ModelSerializer):
             "hasHighQualityPreview",
         ]
 
+    def to_representation(self, video: Video) -> dict:
+        """The same dict DRF's declared fields produce (a test holds them equal), built directly:
+        a 100-video page is serialized many times faster this way."""
+        collection = video.collection
+        return {
+            "videoLibraryId": video.library_id,
+            "guid": str(video.guid),
+            "title": video.title,
+            "description": video.description,
+            "dateUploaded": _iso(video.date_uploaded),
+            "views": video.views,
+            "isPublic": video.is_public,
+            "length": video.length,
+            "status": video.status,
+            "framerate": video.framerate,
+            "rotation": video.rotation,
+            "width": video.width,
+            "height": video.height,
+            "availableResolutions": video.available_resolutions or None,
+            "outputCodecs": video.output_codecs,
+            "thumbnailCount": video.thumbnail_count,
+            "encodeProgress": video.encode_progress,
+            "storageSize": video.storage_size,
+            "captions": [{"srclang": c.srclang, "label": c.label, "version": c.version} for c in video.captions.all()],
+            "hasMP4Fallback": video.has_mp4_fallback,
+            "collectionId": str(collection.guid) if collection is not None else None,
+            "thumbnailFileName": video.thumbnail_file_name,
+            "thumbnailBlurhash": video.thumbnail_blurhash,
+            "averageWatchTime": video.average_watch_time,
+            "totalWatchTime": video.total_watch_time,
+            "category": video.category,
+            "chapters": [_chapter(c) for c in video.chapters or []],
+            "moments": [_moment(m) for m in video.moments or []],
+            "metaTags": [{"property": t.get("property"), "value": t.get("value")} for t in video.meta_tags or []],
+            "transcodingMessages": [_message(m) for m in video.transcoding_messages.all()],
+            "jitEncodingEnabled": video.jit_encoding_enabled,
+            "smartGenerateStatus": video.smart_generate_status,
+            "smartGenerateFeaturesStatus": None,
+            "hasOriginal": video.has_original,
+            "originalHash": video.original_hash,
+            "hasHighQualityPreview": video.has_high_quality_preview,
+        }
+
     def get_availableResolutions(self, video: Video) -> str | None:
         return video.available_resolutions or None
 
@@ -121,6 +164,31 @@ class VideoModel(serializers.ModelSerializer):
     @extend_schema_field(serializers.DictField(allow_null=True))
     def get_smartGenerateFeaturesStatus(self, video: Video) -> dict | None:
         return None
+
+
+_datetime = serializers.DateTimeField()
+
+
+def _iso(value) -> str | None:
+    return _datetime.to_representation(value) if value is not None else None
+
+
+def _chapter(chapter: dict) -> dict:
+    return {"title": chapter.get("title"), "start": chapter.get("start", 0), "end": chapter.get("end", 0)}
+
+
+def _moment(moment: dict) -> dict:
+    return {"label": moment.get("label"), "timestamp": moment.get("timestamp", 0)}
+
+
+def _message(message: TranscodingMessage) -> dict:
+    return {
+        "timeStamp": _iso(message.time_stamp),
+        "level": message.level,
+        "issueCode": message.issue_code,
+        "message": message.message,
+        "value": message.value,
+    }
 
 
 class CollectionModel(serializers.ModelSerializer):

@@ -157,3 +157,30 @@ def test_collections_crud_counts_videos(bunny, library_keys):
     assert listing["totalItems"] == 1 and listing["items"][0]["name"] == "Series"
     assert bunny.delete(f"{base}/collections/{guid}").status_code == 200
     assert bunny.get(f"{base}/collections/{guid}").status_code == 404
+
+
+def test_the_direct_video_representation_equals_drfs_generic_one(bunny, library_keys):
+    from rest_framework import serializers as drf
+
+    from media_platform.api.bunny.serializers import VideoModel
+    from media_platform.encoding.issues import IssueCode, Severity
+    from media_platform.models import TranscodingMessage, Video
+    from media_platform.selectors.videos import video_queryset
+
+    base = f"/library/{library_keys.id}"
+    collection = bunny.post(f"{base}/collections", {"name": "C"}, format="json").json()["guid"]
+    guid = bunny.post(f"{base}/videos", {"title": "rich", "collectionId": collection}, format="json").json()["guid"]
+    bunny.post(
+        f"{base}/videos/{guid}",
+        {"chapters": [{"title": "A", "start": 1, "end": 2}], "moments": [{"label": "m", "timestamp": 3}],
+         "metaTags": [{"property": "p", "value": "v"}]},
+        format="json",
+    )  # fmt: skip
+    video = Video.objects.get(guid=guid)
+    TranscodingMessage.objects.create(
+        video=video, level=Severity.WARNING, issue_code=IssueCode.INVALID_FRAMERATE, message="m", value="1"
+    )
+    Video.objects.filter(pk=video.pk).update(available_resolutions="240p,360p", rotation=90, original_hash="ab" * 32)
+    video = video_queryset().get(pk=video.pk)
+    generic = drf.ModelSerializer.to_representation(VideoModel(), video)
+    assert VideoModel(video).data == generic

@@ -1,0 +1,98 @@
+"""The bunny API under load: 10,000 videos, list (100 per page) and get, gunicorn with 2 workers.
+
+    .venv/bin/python bench/api/run.py [--videos 10000] [--seconds 10] [--connections 16]
+
+Uses `wrk` (Debian package) as the load generator on loopback; prints requests/s, p50 and p99
+latency, and the number of database queries each request makes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench.stack import start_stack, table, write_results  # noqa: E402
+
+POPULATE = """
+from media_platform.models import Library, Video, Collection
+library = Library.objects.get(pk={library})
+collection = Collection.objects.create(library=library, name="bench")
+Video.objects.bulk_create(
+    [Video(library=library, collection=collection if i % 3 == 0 else None, title=f"video {{i}}", status=4, length=60,
+           width=1920, height=1080, framerate=30, available_resolutions="240p,360p,480p,720p,1080p")
+     for i in range({count})],
+    batch_size=2000,
+)
+print(Video.objects.filter(library=library).order_by("-id").values_list("guid", flat=True).first())
+"""
+
+COUNT_QUERIES = """
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+client = Client(HTTP_ACCESSKEY="{key}", HTTP_HOST="localhost")
+counts = {{}}
+for name, url in {urls}.items():
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    counts[name] = len(captured)
+import json; print(json.dumps(counts))
+"""
+
+
+def wrk(url: str, key: str, seconds: int, connections: int) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", f"AccessKey: {key}", url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": rps,
+        "p50": percentiles.get("50"),
+        "p99": percentiles.get("99"),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--videos", type=int, default=10000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk (make bench installs it)")
+    stack = start_stack(workers=0, web_workers=2, extra_env={"DATABASE_CONN_MAX_AGE": "600"})
+    try:
+        library, key = stack.library["id"], stack.library["apiKey"]
+        guid = stack.manage("shell", "-c", POPULATE.format(library=library, count=args.videos)).strip().splitlines()[-1]
+        urls = {
+            "list 100": f"/library/{library}/videos?page=3&itemsPerPage=100",
+            "get": f"/library/{library}/videos/{guid}",
+        }
+        counts = json.loads(
+            stack.manage("shell", "-c", COUNT_QUERIES.format(key=key, urls=urls)).strip().splitlines()[-1]
+        )
+        results = {
+            name: {**wrk(stack.base + url, key, args.seconds, args.connections), "queries": counts[name]}
+            for name, url in urls.items()
+        }
+    finally:
+        stack.stop()
+    rows = [[name, r["rps"], r["p50"], r["p99"], r["queries"], r["non_2xx"]] for name, r in results.items()]
+    print(table(rows, ["endpoint", "requests/s", "p50", "p99", "queries/request", "non-2xx"]))
+    summary = {"videos": args.videos, "connections": args.connections, "endpoints": results}
+    print(f"results: {write_results('api', summary)}")
+
+
+if __name__ == "__main__":
+    main()
