@@ -147,7 +147,7 @@ def test_frame_dumps_run_ahead_and_keep_every_frame():
     assert storyboard.options["c:v"] == "mjpeg" and animation.options["c:v"] == "png"
     assert {storyboard.options["fps_mode"], animation.options["fps_mode"]} == {"passthrough"}
     assert command.graph.count("setpts=PTS+1000000/TB") == 2
-    assert "fps=fps=1/0.5" in command.graph
+    assert "fps=eof_action=pass:fps=1/0.5" in command.graph
     assert "fps=fps=12.000000" in command.graph  # 24 frames across 2 s
 
 

@@ -51,7 +51,10 @@ def build_storyboard(job: StoryboardJob, index: int, graph: Graph, branch: Branc
     tile_width = even(min(job.tile_width, g.width))
     tile_height = even(tile_width * g.height / g.width)
     folder = dump_dir(index, "storyboard")
-    stream = branch.video.filter("fps", fps=f"1/{job.interval:g}").filter("scale", tile_width, tile_height)
+    # eof_action=pass keeps the last, partial interval's frame: ceil(duration / interval) tiles, as
+    # storyboard_grid counts them, and one (not none) for a source shorter than half an interval.
+    sampled = branch.video.filter("fps", fps=f"1/{job.interval:g}", eof_action="pass")
+    stream = sampled.filter("scale", tile_width, tile_height)
     sprite, vtt = join(job.prefix, job.sprite_file), join(job.prefix, job.vtt_file)
     finisher = StoryboardFrames(
         index, folder, sprite, vtt, job.sprite_file, job.interval, job.columns, tile_width, tile_height, g.duration

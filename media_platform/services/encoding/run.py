@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from media_platform.encoding.diagnostics import Limits, check_encode, check_output_streams, check_source
 from media_platform.encoding.issues import Issue, IssueCode, Severity
+from media_platform.encoding.names import UnsafeName
 from media_platform.encoding.probe import SourceInfo, probe_file
 from media_platform.encoding.spec import Job, job_from_json
+from media_platform.encoding.transforms import TransformError
 from media_platform.models import EncodingJob, EncodingProcess, Video
 from media_platform.services.messages import transcoding_messages_add
 from media_platform.status import Event, ProcessStatus
@@ -44,6 +46,9 @@ def encoding_process_run(*, process_id: int, worker_name: str, retries_left: int
             _run(process, work, ProgressRecorder(process, lease_lost))
     except InputError as exc:
         encoding_process_fail(process=process, issue=exc.issue)
+    except (TransformError, UnsafeName) as exc:
+        # A request that cannot apply to this source (a trim past its end, an unusable name).
+        encoding_process_fail(process=process, issue=Issue(Severity.ERROR, IssueCode.UNDEFINED, str(exc)))
     except LeaseLost:
         log.info("process %s: lease lost, leaving it to the worker that holds it", process.public_id)
     except Cancelled:
@@ -54,6 +59,14 @@ def encoding_process_run(*, process_id: int, worker_name: str, retries_left: int
         else:
             issue = Issue(Severity.ERROR, IssueCode.UNDEFINED, f"Processing failed after retries: {exc}")
             encoding_process_fail(process=process, issue=issue)
+        raise
+    except Exception as exc:
+        # Our own bug: fail loudly rather than leave the process PROCESSING for ever.
+        log.exception("process %s: unexpected error", process.public_id)
+        issue = Issue(
+            Severity.ERROR, IssueCode.UNDEFINED, f"Internal error while processing: {type(exc).__name__}: {exc}"
+        )
+        encoding_process_fail(process=process, issue=issue)
         raise
 
 
@@ -124,6 +137,9 @@ def _run(process: EncodingProcess, work: Path, recorder: ProgressRecorder) -> No
     EncodingProcess.objects.filter(pk=process.pk).update(command="\n".join(execution.commands)[:20000])
     inspected = _verify(process, info, execution, outdir)
     ensure_lease(process)
+    EncodingJob.objects.filter(process=process, status=ProcessStatus.PROCESSING).update(
+        started_upload_at=timezone.now()
+    )
     prefix = upload(process, outdir)
     _complete(process, prefix, inspected, execution)
 

@@ -170,22 +170,12 @@ def test_h265_at_a_chosen_frame_rate(slashed, library_keys, store, clip):
     assert job["cost"]["multipliers"] == [1.5, 1.25] and job["cost"]["total_multiplier"] == 1.875
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: fps=1/interval drops the only frame of a source shorter than half an interval "
-    "(media_platform/encoding/plan/image_jobs.py build_storyboard needs eof_action='pass')",
-)
 def test_a_storyboard_of_a_source_shorter_than_half_its_interval(slashed, library_keys, store, clip):
     store("short.mp4", clip("slashed-360.mp4", size="640x360", duration=2))
     run(slashed, seed.request(library_keys.id, seed.STORYBOARD, source="short.mp4"))
     assert image(stored(library_keys.id, "mydirectory/storyboard1/storyboard.jpg")) == ("mjpeg", 160, 90)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: a TransformError raised while planning is not turned into a failure, the process "
-    "stays PROCESSING (media_platform/services/encoding/run.py encoding_process_run)",
-)
 def test_a_trim_past_the_end_of_the_source_fails_with_a_reason(slashed, library_keys, store, clip):
     store("short.mp4", clip("slashed-360.mp4", size="640x360", duration=2))
     job = seed.with_transformations({**seed.ENCODE, "video_codec": "h264"}, seed.TRIM)
