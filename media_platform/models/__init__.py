@@ -1,3 +1,4 @@
+from .bulk import BulkCommand
 from .collection import Collection
 from .encoding import EncodingJob, EncodingOutput, EncodingProcess
 from .library import Library
@@ -6,6 +7,7 @@ from .video import Caption, Video
 from .webhooks import WebhookAttempt, WebhookDelivery
 
 __all__ = [
+    "BulkCommand",
     "Caption",
     "Collection",
     "EncodingJob",

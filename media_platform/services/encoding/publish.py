@@ -25,6 +25,7 @@ from media_platform.storage.s3 import upload_tree as upload_tree_s3
 from .faults import EnvironmentFault, InputError, LeaseLost
 from .inspect import Inspected
 from .lease import ensure_lease
+from .merge import adopt_kept_outputs, merge_untouched_renditions, wants_merge
 
 DELETE_PREFIX = "media_platform.jobs.maintenance.delete_prefix"
 
@@ -58,12 +59,15 @@ def _send(folder: Path, destination: dict, process: EncodingProcess) -> str:
 
 
 def upload(process: EncodingProcess, outdir: Path) -> str:
-    """Jobs with a destination of their own first (from their own folder), then the rest."""
+    """Jobs with a destination of their own first (from their own folder), then the rest.
+    A partial recompute first copies the renditions it kept into its new prefix."""
     for job in EncodingJob.objects.filter(process=process).exclude(destination=None):
         folder = outdir / (job.spec.get("prefix") or "").strip("/")
         if job.spec.get("prefix") and folder.exists():
             _send(folder, job.destination, process)
             shutil.rmtree(folder)
+    if wants_merge(process):
+        merge_untouched_renditions(process, outdir, video_outputs_prefix(process))
     return _send(outdir, process.destination, process) if process.destination else ""
 
 
@@ -108,14 +112,17 @@ def publish_video(process: EncodingProcess, prefix: str, inspected: list[Inspect
             raise LeaseLost("a newer process owns this video's outputs")
         old_prefix = video.outputs_prefix
         variants = [i.file.rendition for i in inspected if i.file.role == "variant" and i.file.rendition]
+        kept, kept_outputs = adopt_kept_outputs(process, video, set(variants)) if wants_merge(process) else ([], [])
         video.outputs_prefix = prefix
-        video.available_resolutions = ",".join(sorted(set(variants), key=rung_sort_key))
-        video.has_mp4_fallback = any(i.file.role == "mp4" for i in inspected)
+        video.available_resolutions = ",".join(sorted(set(variants + kept), key=rung_sort_key))
+        roles = [i.file.role for i in inspected] + [output.role for output in kept_outputs]
+        video.has_mp4_fallback = "mp4" in roles
         if not (video.thumbnail_file_name or "").startswith("thumbnail_"):  # keep a custom thumbnail
             has_thumbnail = any(i.file.role == "image" for i in inspected)
             video.thumbnail_file_name = "thumbnail.jpg" if has_thumbnail else None
             video.thumbnail_count = 1 if has_thumbnail else 0
-        video.storage_size = video.original_size + sum(i.size for i in inspected)
+        sizes = [i.size for i in inspected] + [output.size for output in kept_outputs]
+        video.storage_size = video.original_size + sum(sizes)
         video.save()
         if old_prefix and old_prefix != prefix:
             transaction.on_commit(
