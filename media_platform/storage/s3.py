@@ -88,7 +88,7 @@ def parse_s3_url(url: str) -> S3Location:
     parsed = urlparse(url)
     if parsed.scheme != "s3" or not parsed.netloc:
         raise S3Error(f"'{mask_url(url)}' is not an s3://bucket/path URL")
-    query = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
+    query = {k: v[-1] for k, v in parse_qs(parsed.query.replace("+", "%2B")).items()}  # AWS secrets hold a raw "+"
     return S3Location(
         bucket=parsed.netloc,
         key=unquote(parsed.path).strip("/"),

@@ -37,7 +37,18 @@ def bunny_video_jobs(process: EncodingProcess, info: SourceInfo) -> list[Job]:
     ]
 
 
-RECIPES = {"bunny_video": bunny_video_jobs}
+def tpstreams_jobs(process: EncodingProcess, info: SourceInfo) -> list[Job]:
+    """TPStreams: an HLS ladder of the requested resolutions the source allows (never upscaled;
+    a source smaller than all of them gets the lowest at its own size), master `playlist.m3u8`,
+    `<res>/video.m3u8` + segments, and `thumbnail.jpg`, all at the job's output_path."""
+    assert info.video is not None  # check_source refused a file without video before this
+    ladder = build_ladder(
+        info.video, (process.recipe or {}).get("resolutions") or (), preset=settings.ENCODER_PRESET or None
+    )
+    return [HlsJob(renditions=tuple(ladder)), ThumbnailJob(filename=THUMBNAIL_FILE)]
+
+
+RECIPES = {"bunny_video": bunny_video_jobs, "tpstreams": tpstreams_jobs}
 
 
 def expand(process: EncodingProcess, info: SourceInfo) -> list[Job]:
