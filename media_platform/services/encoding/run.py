@@ -28,6 +28,7 @@ from .execute import Cancelled, Execution, execute
 from .faults import EnvironmentFault, InputError, LeaseLost
 from .inspect import Inspected, inspect_outputs
 from .lease import claim, ensure_lease, heartbeat
+from .merge import VIDEO_INFO_FIELDS, video_info_updates
 from .progress import ProgressRecorder
 from .publish import publish_video, record_outputs, upload
 from .source import materialize
@@ -101,21 +102,31 @@ def _probe(process: EncodingProcess, path: Path) -> SourceInfo:
         source_info=info.to_json(), download_finished_at=timezone.now()
     )
     if process.video_id and info.video is not None:
-        video = info.video
-        Video.objects.filter(pk=process.video_id).update(
-            source_info=info.to_json(),
-            length=int(round(info.duration)),
-            width=video.display_width,
-            height=video.display_height,
-            framerate=round(video.avg_fps or video.fps or 0, 3),
-            rotation=video.rotation or None,
-        )
+        _record_video_info(process, info)
     issues = check_source(info, limits())
     transcoding_messages_add(process=process, issues=issues)
     fatal = next((issue for issue in issues if issue.is_fatal), None)
     if fatal is not None:
         raise InputError(fatal)
     return info
+
+
+def _record_video_info(process: EncodingProcess, info: SourceInfo) -> None:
+    """The video's probe-derived fields; a recompute asked for "missing" info fills only empty ones."""
+    video = info.video
+    probed = {
+        "source_info": info.to_json(),
+        "length": int(round(info.duration)),
+        "width": video.display_width,
+        "height": video.display_height,
+        "framerate": round(video.avg_fps or video.fps or 0, 3),
+        "rotation": video.rotation or None,
+    }
+    if (process.recipe or {}).get("video_info") == "missing":
+        current = Video.objects.filter(pk=process.video_id).values(*VIDEO_INFO_FIELDS).first() or {}
+        probed = video_info_updates(current, probed, recompute_all=False)
+    if probed:
+        Video.objects.filter(pk=process.video_id).update(**probed)
 
 
 def _jobs(process: EncodingProcess, info: SourceInfo) -> list[tuple[int, Job]]:
