@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Iterable
+from urllib.parse import urlparse
 
 import requests
 from django.conf import settings
@@ -123,4 +124,21 @@ def blocked_reason(exc: BaseException) -> str | None:
         if isinstance(item, BlockedAddress):
             return str(item)
         stack += [*item.args, item.__cause__, item.__context__, getattr(item, "reason", None)]
+    return None
+
+
+def url_host_problem(url: str) -> str | None:
+    """Why a URL's host may not be called (private or reserved, or unresolvable); None when it may.
+
+    The check before a request is made; connections through guarded_session check again at the
+    socket, so a DNS answer that changes in between still cannot reach a private address."""
+    parsed = urlparse(url)
+    host = parsed.hostname or ""
+    try:
+        port = parsed.port or (443 if parsed.scheme == "https" else 80)
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)}
+    except (OSError, ValueError):
+        return f"host {host or '(none)'} does not resolve"
+    if addresses and not any(is_allowed_address(ip, host) for ip in addresses):
+        return f"host {host} is a private or reserved address"
     return None

@@ -7,17 +7,20 @@ Any S3-compatible server works: the request's endpoint, else the S3_ENDPOINT_URL
 from __future__ import annotations
 
 import mimetypes
+import uuid
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import boto3
 from boto3.s3.transfer import TransferConfig
+from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 from django.conf import settings
 
 from media_platform.crypto import decrypt, encrypt, mask
+from media_platform.net import url_host_problem
 
 # Big outputs go up (and sources come down) in 16 MB parts, four at a time.
 TRANSFER = TransferConfig(multipart_threshold=16 * 1024**2, multipart_chunksize=16 * 1024**2, max_concurrency=4)
@@ -57,13 +60,20 @@ class S3Location:
         return replace(self, key=f"{self.key.rstrip('/')}/{name}".lstrip("/"))
 
     def client(self):
+        """A client for this location only. A request-named endpoint is checked against the SSRF
+        rules each time; without keys the requests go unsigned (a public bucket), never with the
+        platform's own credentials."""
+        if self.endpoint and self.endpoint != settings.S3_ENDPOINT_URL and (problem := url_host_problem(self.endpoint)):
+            raise S3Error(f"the S3 endpoint {self.endpoint} is not allowed: {problem}")
         session = boto3.session.Session(
             aws_access_key_id=self.access_key or None,
             aws_secret_access_key=self.secret_key or None,
             region_name=self.region or None,
         )
-        config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=10, read_timeout=60)
-        return session.client("s3", endpoint_url=self.endpoint or settings.S3_ENDPOINT_URL, config=config)
+        options: dict = {"retries": {"max_attempts": 3, "mode": "standard"}, "connect_timeout": 10, "read_timeout": 60}
+        if not (self.access_key and self.secret_key):
+            options["signature_version"] = UNSIGNED
+        return session.client("s3", endpoint_url=self.endpoint or settings.S3_ENDPOINT_URL, config=Config(**options))
 
     # --- stored form: secrets encrypted; shown form: secrets masked ---------------------------
     def to_json(self) -> dict:
@@ -137,9 +147,21 @@ def check_readable(location: S3Location) -> int:
 
 
 def check_writable(location: S3Location) -> None:
-    """The bucket exists and these credentials may use it (HEAD bucket: nothing is written)."""
+    """The bucket exists and these credentials may write under the location's key: a tiny probe
+    object is put and removed, so a read-only key is caught before any encoding starts."""
+    client = location.client()
+    probe = f"{location.key.strip('/')}/.write-check-{uuid.uuid4().hex}".lstrip("/")
     try:
-        location.client().head_bucket(Bucket=location.bucket)
+        client.head_bucket(Bucket=location.bucket)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchBucket"):
+            raise S3Error(f"bucket '{location.bucket}' does not exist") from exc
+        raise _error(exc, location) from exc
+    except BotoCoreError as exc:
+        raise _error(exc, location) from exc
+    try:
+        client.put_object(Bucket=location.bucket, Key=probe, Body=b"")
+        client.delete_object(Bucket=location.bucket, Key=probe)
     except (BotoCoreError, ClientError) as exc:
         raise _error(exc, location) from exc
 

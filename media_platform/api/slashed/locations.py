@@ -9,15 +9,13 @@ are fetched by the worker through the SSRF guard, which refuses private addresse
 
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from media_platform.models import EncodingProcess, Library
-from media_platform.net import is_allowed_address
+from media_platform.net import url_host_problem
 from media_platform.services.encoding.assets import library_key
 from media_platform.storage import exists
 from media_platform.storage.s3 import S3Error, S3Location, check_readable, check_writable, parse_s3_url
@@ -127,15 +125,9 @@ def _problem(check: Check, library: Library) -> str | None:
 
 def _blocked_endpoint(endpoint: str | None) -> str | None:
     """A request-named endpoint must not point into the platform's own network (SSRF)."""
-    if not endpoint:
+    problem = url_host_problem(endpoint) if endpoint else None
+    if problem is None:
         return None
-    parsed = urlparse(endpoint)
-    host = parsed.hostname or ""
-    try:
-        port = parsed.port or (443 if parsed.scheme == "https" else 80)
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)}
-    except (OSError, ValueError):
+    if "resolve" in problem:
         return f"could not be reached: the S3 endpoint {endpoint} does not resolve"
-    if addresses and not any(is_allowed_address(ip, host) for ip in addresses):
-        return f"is not allowed: the S3 endpoint {endpoint} is a private or reserved address"
-    return None
+    return f"is not allowed: the S3 endpoint {endpoint} is a private or reserved address"

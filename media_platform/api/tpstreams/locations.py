@@ -12,7 +12,6 @@ already when their host is private. Messages never repeat a whole URL: it may ho
 from __future__ import annotations
 
 import re
-import socket
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -20,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from media_platform.net import is_allowed_address
+from media_platform.net import url_host_problem
 from media_platform.storage.s3 import S3Error, S3Location, check_readable, check_writable, mask_url, parse_s3_url
 
 MAX_URL = 4000
@@ -99,16 +98,7 @@ def check_s3(location: S3Location, *, write: bool) -> str | None:
 
 def host_problem(url: str) -> str | None:
     """A URL whose host is private or reserved (SSRF), or does not resolve; None when it may be called."""
-    parsed = urlparse(url)
-    host = parsed.hostname or ""
-    try:
-        port = parsed.port or (443 if parsed.scheme == "https" else 80)
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)}
-    except (OSError, ValueError):
-        return f"host {host} does not resolve"
-    if addresses and not any(is_allowed_address(ip, host) for ip in addresses):
-        return f"host {host} is a private or reserved address"
-    return None
+    return url_host_problem(url)
 
 
 def _is_http_url(value: str) -> bool:

@@ -300,7 +300,7 @@ def test_a_missing_s3_object_or_bucket_is_a_400_naming_the_field(slashed, base, 
     found = assert_refused(send(slashed, base), "source", ["source could not be read"])
     assert "does not exist" in found["source"][0]
     assert found["jobs[0].destination"] == [
-        "destination could not be written: s3://no-such-bucket-here/out/a.mp4 does not exist"
+        "destination could not be written: bucket 'no-such-bucket-here' does not exist"
     ]
     assert SECRET not in str(found)
 
