@@ -96,10 +96,12 @@ def build_ladder(
     short = min(width, height)
     names = parse_resolutions(list(enabled)) or list(DEFAULT_ENABLED)
     fitting = [n for n in names if upscale or RUNGS[n].short_side * RUNG_TOLERANCE <= short]
-    if not fitting:
-        # Smaller than every enabled rung: one rendition at the source's own size.
-        fitting = names[:1]
     fps = output_fps(video)
+    if not fitting:
+        # Smaller than every enabled rung: one rendition at the source's own size, named for what
+        # it is ("180p"), not for a rung it does not reach.
+        w, h = size_for_short_side(width, height, short)
+        return [rendition_for(f"{even_down(short)}p", w, h, codec=codec, preset=preset, fps=fps, rung=names[0])]
     renditions = []
     for name in fitting:
         rung = RUNGS[name]
@@ -117,19 +119,21 @@ def rendition_for(
     codec: VideoCodec = "h264",
     preset: str | None = None,
     fps: float | None = None,
+    rung: str | None = None,
 ) -> Rendition:
-    rung = RUNGS.get(name) or RUNGS["720p"]
-    peak = int(rung.max_rate_kbps * CODEC_RATE_FACTOR[codec])
+    """A rendition named `name`, with the bitrates of `rung` (default: the rung of that name)."""
+    table = RUNGS.get(rung or name) or RUNGS["720p"]
+    peak = int(table.max_rate_kbps * CODEC_RATE_FACTOR[codec])
     video = VideoSettings(
         codec=codec,
         crf=CODEC_CRF[codec],
         max_rate_kbps=peak,
         bufsize_kbits=peak * 2,
-        preset=preset or rung.preset,
+        preset=preset or table.preset,
         fps=fps,
     )
     return Rendition(
-        name=name, width=width, height=height, video=video, audio=AudioSettings(bitrate_kbps=rung.audio_kbps)
+        name=name, width=width, height=height, video=video, audio=AudioSettings(bitrate_kbps=table.audio_kbps)
     )
 
 

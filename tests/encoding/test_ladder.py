@@ -86,9 +86,9 @@ LADDERS = [
         [("240p", 426, 240), ("360p", 640, 360), ("480p", 854, 480), ("720p", 1280, 720), ("1080p", 1920, 1080)],
     ),
     # Smaller than every enabled rung: one rendition at the source's own size.
-    (video(320, 180), DEFAULT_ENABLED, [("240p", 320, 180)]),
-    (video(320, 180), ("720p", "1080p"), [("720p", 320, 180)]),
-    (video(16, 16), DEFAULT_ENABLED, [("240p", 16, 16)]),
+    (video(320, 180), DEFAULT_ENABLED, [("180p", 320, 180)]),  # named for what it is, not a rung it misses
+    (video(320, 180), ("720p", "1080p"), [("180p", 320, 180)]),
+    (video(16, 16), DEFAULT_ENABLED, [("16p", 16, 16)]),
     # 4:3
     (video(640, 480), DEFAULT_ENABLED, [("240p", 320, 240), ("360p", 480, 360), ("480p", 640, 480)]),
     (video(1440, 1080), ("720p", "1080p"), [("720p", 960, 720), ("1080p", 1440, 1080)]),

@@ -238,7 +238,7 @@ def test_separate_audio_on_a_silent_source_is_plain_hls():
 
     invocation, command = timeline([(0, HlsJob(renditions=ladder(silent), separate_audio=True))], info=silent)
 
-    assert [o.target.endswith("240p/video.m3u8") for o in command.outputs] == [True]
+    assert [o.target.endswith("p/video.m3u8") for o in command.outputs] == [True]
     assert invocation.finishers[0].audio_playlist is None
     assert command.asplits() == [] and not command.outputs[0].has_audio
 

@@ -44,7 +44,7 @@ def test_the_platform_runs_on_s3_storage(bunny, library_keys, clip, client, s3, 
     assert video["status"] == 4, video["transcodingMessages"]
     prefix = Video.objects.get(guid=guid).outputs_prefix
     keys = s3.keys(s3_storage)
-    assert f"{prefix}/playlist.m3u8" in keys and f"{prefix}/240p/video0.ts" in keys
+    assert f"{prefix}/playlist.m3u8" in keys and f"{prefix}/180p/video0.ts" in keys
     assert any(key.startswith(f"originals/{library_keys.id}/{guid}/") for key in keys)
     redirect = client.get(f"/{guid}/playlist.m3u8")
     assert redirect.status_code == 302
