@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import BinaryIO
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from media_platform.crypto import encrypt
 from media_platform.encoding.issues import Issue, IssueCode, Severity
 from media_platform.models import Collection, EncodingProcess, Library, TranscodingMessage, Video
 from media_platform.services.encoding import encoding_process_cancel, encoding_process_create
@@ -153,7 +155,9 @@ def video_fetch(
 ) -> Video:
     title = title or url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0] or "Untitled"
     video = video_create(library=library, title=title, collection=collection, thumbnail_time=thumbnail_time)
-    enqueue_on_commit("default", FETCH, video.pk, url, headers or {}, retry=ENVIRONMENT_RETRY)
+    # The URL and headers may carry credentials: they wait in Redis encrypted.
+    secret = encrypt(json.dumps({"url": url, "headers": headers or {}}))
+    enqueue_on_commit("default", FETCH, video.pk, secret, retry=ENVIRONMENT_RETRY)
     return video
 
 

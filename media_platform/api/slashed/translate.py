@@ -29,6 +29,7 @@ from media_platform.encoding.spec import (
     Watermark,
 )
 from media_platform.models import EncodingProcess, Library
+from media_platform.services.encoding.source import url_source
 from media_platform.storage.s3 import mask_url
 
 from .locations import Location, storage_key
@@ -78,7 +79,7 @@ def _source(location: Location, library: Library) -> dict:
     if location.kind == "s3":
         assert location.s3 is not None
         return location.s3.to_json()
-    return {"kind": "url", "url": location.value}
+    return url_source(location.value)
 
 
 def _folder(location: Location, index: int) -> tuple[str, dict | None]:

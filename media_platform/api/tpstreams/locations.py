@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from media_platform.net import url_host_problem
+from media_platform.services.encoding.source import url_source
 from media_platform.storage.s3 import S3Error, S3Location, check_readable, check_writable, mask_url, parse_s3_url
 
 MAX_URL = 4000
@@ -39,7 +40,7 @@ class Input:
     @property
     def source(self) -> dict:
         """The process's source: credentials encrypted."""
-        return self.s3.to_json() if self.s3 is not None else {"kind": "url", "url": self.url}
+        return self.s3.to_json() if self.s3 is not None else url_source(self.url)
 
 
 def masked(url: str) -> str:

@@ -23,13 +23,22 @@ def encoding_process_cancel(*, process: EncodingProcess) -> None:
         process_event(process, Event.CANCELLED, fail_message="Cancelled")
 
 
+RETRYABLE = (ProcessStatus.FAILED, ProcessStatus.PARTIALLY_FAILED, ProcessStatus.CANCELLED)
+
+
+class NotRetryable(Exception):
+    """Only a failed, partially failed or cancelled process can run again."""
+
+
 @transaction.atomic
 def encoding_process_retry(*, process: EncodingProcess) -> int:
     """Run a failed process again from the start; returns the attempt number. The new
     generation owes its webhooks afresh."""
-    EncodingProcess.objects.filter(pk=process.pk).update(
-        generation=F("generation") + 1, cancel_requested=False, claim_token=""
+    reopened = EncodingProcess.objects.filter(pk=process.pk, status__in=RETRYABLE).update(
+        generation=F("generation") + 1, cancel_requested=False, claim_token="", started_at=None, finished_at=None
     )
+    if not reopened:
+        raise NotRetryable(f"process {process.public_id} is {process.status}")
     process.refresh_from_db()
     EncodingJob.objects.filter(process=process).update(status=ProcessStatus.ENQUEUED, error_message="", progress=0)
     encoding_process_enqueue(process=process)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from django.conf import settings
 
+from media_platform.crypto import decrypt, encrypt
 from media_platform.encoding.issues import Issue, IssueCode, Severity
 from media_platform.models import EncodingProcess
 from media_platform.net import BlockedAddress, blocked_reason, guarded_session
@@ -18,6 +21,22 @@ from media_platform.storage.s3 import S3Error, S3Location, download_object
 from .faults import EnvironmentFault, InputError
 
 CHUNK = 1024 * 1024
+
+
+def url_source(url: str, headers: dict | None = None) -> dict:
+    """A URL source as stored on a process: the URL and its headers (which may carry tokens, a
+    password or a presigned signature) encrypted; `url` kept only for display, without them."""
+    secret = encrypt(json.dumps({"url": url, "headers": headers or {}}))
+    return {"kind": "url", "url": display_url(url), "secret": secret}
+
+
+def display_url(url: str) -> str:
+    """scheme://host/path: no user info, no query string."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 def source_error(message: str) -> InputError:
@@ -71,7 +90,8 @@ def materialize(process: EncodingProcess, work: Path) -> Iterator[Path]:
         return
     if kind == "url":
         target = work / "source"
-        download(source["url"], target, headers=source.get("headers"))
+        request = json.loads(decrypt(source["secret"]))
+        download(request["url"], target, headers=request.get("headers"))
         yield target
         return
     if kind == "s3":
