@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from media_platform.encoding.ladder import RUNGS, parse_resolutions
 from media_platform.models import Library
 from media_platform.selectors.admin import library_admin_list
-from media_platform.services.libraries import library_create, library_regenerate_keys
+from media_platform.services.libraries import library_create, library_delete, library_regenerate_keys
 
 from .display import size
 
@@ -87,8 +87,12 @@ class LibraryAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return library_admin_list()
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # no service deletes a library's files, processes and keys yet
+    def delete_model(self, request, obj):
+        library_delete(library=obj)
+
+    def delete_queryset(self, request, queryset):
+        for library in queryset:
+            library_delete(library=library)
 
     def get_fieldsets(self, request, obj=None):
         main = ("name", "webhook_url")

@@ -34,7 +34,7 @@ from .video_inlines import ProcessHistoryInline, TranscodingMessageInline
 from .video_query import EXAMPLES, QUERY_VAR, QueryChangeList, read_query
 
 # Deleting only the outputs needs a service the video services do not have yet (see the report).
-video_outputs_delete = getattr(video_services, "video_outputs_delete", None)
+video_outputs_delete = video_services.video_outputs_delete
 
 
 @admin.register(Video)

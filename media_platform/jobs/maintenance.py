@@ -6,6 +6,10 @@ def delete_prefix(prefix: str) -> int:
     return storage_delete_prefix(prefix)
 
 
+def delete_prefixes(prefixes: list[str]) -> int:
+    return sum(storage_delete_prefix(prefix) for prefix in prefixes)
+
+
 def reconcile() -> list[str]:
     return encoding_reconcile()
 

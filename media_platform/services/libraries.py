@@ -63,3 +63,18 @@ def library_regenerate_keys(*, library: Library) -> LibraryKeys:
         ]
     )
     return keys
+
+
+@transaction.atomic
+def library_delete(*, library: Library) -> None:
+    """The library, its videos, collections and processes now; their files right after."""
+    from media_platform.services.encoding import encoding_process_cancel
+    from media_platform.services.queueing import enqueue_on_commit
+    from media_platform.status import ACTIVE_STATUSES
+
+    for process in library.processes.filter(status__in=ACTIVE_STATUSES):
+        encoding_process_cancel(process=process)
+    prefixes = [f"videos/{guid}" for guid in library.videos.values_list("guid", flat=True)]
+    prefixes += [f"originals/{library.pk}", f"libraries/{library.pk}"]
+    library.delete()
+    enqueue_on_commit("low", "media_platform.jobs.maintenance.delete_prefixes", prefixes)

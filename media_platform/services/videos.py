@@ -192,3 +192,23 @@ def video_fetch_run(*, video: Video, url: str, headers: dict, retries_left: int 
             return
         raise
     video_original_stored(video=video, stored=stored)
+
+
+@transaction.atomic
+def video_outputs_delete(*, video: Video) -> None:
+    """Remove a video's published outputs (not its original, captions or custom thumbnail):
+    it stops being playable and waits, Uploaded, to be encoded again."""
+    for process in video.processes.filter(status__in=ACTIVE_STATUSES):
+        encoding_process_cancel(process=process)
+    prefix = video.outputs_prefix
+    video.outputs_prefix = ""
+    video.available_resolutions = ""
+    video.has_mp4_fallback = False
+    video.encode_progress = 0
+    video.storage_size = video.original_size
+    video.status = VideoStatus.UPLOADED if video.has_original else VideoStatus.CREATED
+    if not (video.thumbnail_file_name or "").startswith("thumbnail_"):
+        video.thumbnail_file_name, video.thumbnail_count = None, 0
+    video.save()
+    if prefix:
+        enqueue_on_commit("low", DELETE_PREFIX, prefix)
