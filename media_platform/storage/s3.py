@@ -73,7 +73,12 @@ class S3Location:
         options: dict = {"retries": {"max_attempts": 3, "mode": "standard"}, "connect_timeout": 10, "read_timeout": 60}
         if not (self.access_key and self.secret_key):
             options["signature_version"] = UNSIGNED
-        return session.client("s3", endpoint_url=self.endpoint or settings.S3_ENDPOINT_URL, config=Config(**options))
+        try:
+            return session.client(
+                "s3", endpoint_url=self.endpoint or settings.S3_ENDPOINT_URL, config=Config(**options)
+            )
+        except (BotoCoreError, ValueError) as exc:  # a region or endpoint boto3 cannot use
+            raise S3Error(f"{self.url}: {exc}") from exc
 
     # --- stored form: secrets encrypted; shown form: secrets masked ---------------------------
     def to_json(self) -> dict:

@@ -37,7 +37,7 @@ class BunnyApiView(APIView):
 
     def get_video(self, video_id: str, queryset=None) -> Video:
         queryset = queryset if queryset is not None else Video.objects.all()
-        video = queryset.filter(library=self.library, guid=video_id).first() if _is_uuid(video_id) else None
+        video = queryset.filter(library=self.library, guid=video_id).first() if is_uuid(video_id) else None
         if video is None:
             raise Http404("Video not found")
         return video
@@ -45,7 +45,7 @@ class BunnyApiView(APIView):
     def get_collection(self, collection_id: str) -> Collection:
         collection = (
             Collection.objects.filter(library=self.library, guid=collection_id).first()
-            if _is_uuid(collection_id)
+            if is_uuid(collection_id)
             else None
         )
         if collection is None:
@@ -53,7 +53,7 @@ class BunnyApiView(APIView):
         return collection
 
 
-def _is_uuid(value: str) -> bool:
+def is_uuid(value: str) -> bool:
     import uuid
 
     try:

@@ -14,7 +14,7 @@ from media_platform.models import Collection
 from media_platform.selectors.videos import video_list, video_queryset
 from media_platform.services import videos as video_services
 
-from ..base import BunnyApiView
+from ..base import BunnyApiView, is_uuid
 from ..errors import error, ok
 from ..serializers import ERRORS, ChapterModel, MetaTagModel, MomentModel, StatusModel, VideoModel, VideoPage, page_body
 
@@ -44,6 +44,8 @@ class VideosApi(BunnyApiView):
     )
     def get(self, request, library_id: int):
         params = request.query_params
+        if params.get("collection") and not is_uuid(params["collection"]):
+            return error(400, "collection must be a collection id (a GUID)")
         queryset = video_list(
             library=self.library,
             search=params.get("search"),
