@@ -11,16 +11,31 @@ from pathlib import Path
 
 import ffmpeg
 
+from .captions import CaptionError, language_name, mp4_language, window_webvtt, with_timestamp_map
 from .hls import (
+    SubtitleMedia,
     VariantStream,
     audio_codec_string,
     master_playlist,
     measure_bandwidth,
     parse_segments,
+    subtitle_playlist,
     video_codec_string,
 )
-from .plan import AnimationFrames, Finisher, HlsMaster, HlsVariant, StoryboardFrames
+from .plan import (
+    AnimationFrames,
+    Finisher,
+    HlsMaster,
+    HlsSubtitle,
+    HlsVariant,
+    Mp4Subtitles,
+    StoryboardFrames,
+    SubtitleSource,
+)
 from .storyboard import storyboard_vtt
+
+# MPEG-TS timestamps tick at 90 kHz.
+MPEGTS_CLOCK = 90000
 
 
 def probe_streams(path: Path, ffprobe: str = "ffprobe") -> list[dict]:
@@ -65,7 +80,93 @@ def write_master(workdir: Path, finisher: HlsMaster, ffprobe: str = "ffprobe") -
     for variant in finisher.variants:
         variants.append(_variant_stream(workdir, master_dir, variant, ffprobe, audio_peak, audio_average, audio_codec))
     audio_uri = os.path.relpath(workdir / finisher.audio_playlist, master_dir) if finisher.audio_playlist else None
-    (workdir / finisher.path).write_text(master_playlist(variants, audio_uri))
+    media = _write_subtitles(workdir, master_dir, finisher, ffprobe)
+    (workdir / finisher.path).write_text(master_playlist(variants, audio_uri, media))
+
+
+def cut_subtitles(workdir: Path, track: SubtitleSource) -> str:
+    """The track's WebVTT cut to the job's part of the timeline; FinishError when unreadable."""
+    try:
+        text = (workdir / track.source).read_text(encoding="utf-8")
+        return window_webvtt(text, track.start, track.duration)
+    except (OSError, UnicodeDecodeError, CaptionError) as exc:
+        raise FinishError(f"the {track.language} subtitles could not be read: {exc}") from exc
+
+
+def _first_timestamp(workdir: Path, finisher: HlsMaster, ffprobe: str) -> tuple[int | None, float]:
+    """(the first video segment's first MPEG-TS timestamp, the video's length) from the first variant."""
+    if not finisher.variants:
+        return None, 0.0
+    playlist = workdir / finisher.variants[0].playlist
+    segments = parse_segments(playlist.read_text())
+    length = sum(s.duration for s in segments)
+    if not segments or not segments[0].uri.endswith(".ts"):
+        return None, length
+    for stream in probe_streams(playlist.parent / segments[0].uri, ffprobe):
+        if stream.get("codec_type") == "video" and stream.get("start_time") not in (None, "N/A"):
+            return round(float(stream["start_time"]) * MPEGTS_CLOCK), length
+    return None, length
+
+
+def _write_subtitles(workdir: Path, master_dir: Path, finisher: HlsMaster, ffprobe: str) -> list[SubtitleMedia]:
+    """Each track as subtitles/<name>.vtt and a one-segment playlist; what the master lists."""
+    if not finisher.subtitles:
+        return []
+    mpegts, length = _first_timestamp(workdir, finisher, ffprobe)
+    media = []
+    for item in finisher.subtitles:
+        media.append(write_hls_subtitle(workdir, master_dir, item, mpegts, length or item.track.duration or 0.0))
+    return media
+
+
+def write_hls_subtitle(
+    workdir: Path, master_dir: Path, item: HlsSubtitle, mpegts: int | None, length: float
+) -> SubtitleMedia:
+    text = cut_subtitles(workdir, item.track)
+    if mpegts is not None:
+        text = with_timestamp_map(text, mpegts)
+    vtt, playlist = workdir / item.vtt_path, workdir / item.playlist_path
+    vtt.parent.mkdir(parents=True, exist_ok=True)
+    vtt.write_text(text, encoding="utf-8")
+    playlist.write_text(subtitle_playlist(os.path.relpath(vtt, playlist.parent), length))
+    uri = os.path.relpath(playlist, master_dir)
+    return SubtitleMedia(language_name(item.track.language), item.track.language, uri)
+
+
+def mp4_subtitle_args(source: str, vtts: list[str], languages: list[str], target: str) -> list[str]:
+    """Copy the MP4's streams and add each WebVTT file as a mov_text track with its language."""
+    args = ["-i", source]
+    for vtt in vtts:
+        args += ["-i", vtt]
+    args += ["-map", "0"]
+    for number in range(len(vtts)):
+        args += ["-map", f"{number + 1}:s:0"]
+    args += ["-c", "copy", "-c:s", "mov_text"]
+    for number, language in enumerate(languages):
+        args += [f"-metadata:s:s:{number}", f"language={mp4_language(language)}"]
+    return [*args, "-movflags", "+faststart", "-f", "mp4", target]
+
+
+def write_mp4_subtitles(workdir: Path, finisher: Mp4Subtitles, ffmpeg_binary: str) -> None:
+    folder = workdir / finisher.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    vtts = []
+    for number, track in enumerate(finisher.tracks):
+        vtt = folder / f"{number}.vtt"
+        vtt.write_text(cut_subtitles(workdir, track), encoding="utf-8")
+        vtts.append(str(vtt))
+    source = workdir / finisher.path
+    target = source.with_name(f".{source.name}.subtitles")
+    argv = [ffmpeg_binary, "-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
+    argv += mp4_subtitle_args(str(source), vtts, [t.language for t in finisher.tracks], str(target))
+    try:
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=600, check=False)
+        if result.returncode != 0:
+            reason = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "ffmpeg failed"
+            raise FinishError(f"adding subtitles to {finisher.path} failed: {reason}")
+        os.replace(target, source)
+    finally:
+        target.unlink(missing_ok=True)
 
 
 def _variant_stream(
@@ -162,6 +263,8 @@ def apply_finishers(
             write_master(workdir, finisher, ffprobe)
         elif isinstance(finisher, StoryboardFrames):
             write_storyboard(workdir, finisher, ffmpeg_binary)
+        elif isinstance(finisher, Mp4Subtitles):
+            write_mp4_subtitles(workdir, finisher, ffmpeg_binary)
         else:
             write_animation(workdir, finisher, ffmpeg_binary)
     for folder in scratch:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+SUBTITLES_GROUP = "subs"
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,15 @@ class VariantStream:
     codecs: str
     frame_rate: float | None = None
     audio_group: str | None = None
+
+
+@dataclass(frozen=True)
+class SubtitleMedia:
+    """One subtitle track as the master lists it."""
+
+    name: str  # what a player's menu shows
+    language: str
+    uri: str  # the track's playlist, relative to the master
 
 
 def parse_segments(playlist: str) -> list[Segment]:
@@ -77,12 +89,48 @@ def audio_codec_string(codec: str | None) -> str | None:
     return {"aac": "mp4a.40.2", "opus": "opus", "mp3": "mp4a.40.34", "ac3": "ac-3"}.get(codec or "")
 
 
-def master_playlist(variants: Iterable[VariantStream], audio_uri: str | None = None) -> str:
+def _quoted(value: str) -> str:
+    """A quoted-string attribute may hold neither quotes nor line breaks (RFC 8216 4.2)."""
+    return value.replace('"', "'").replace("\n", " ").replace("\r", " ")
+
+
+def subtitle_media_line(media: SubtitleMedia) -> str:
+    return (
+        f'#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="{SUBTITLES_GROUP}",NAME="{_quoted(media.name)}",'
+        f'LANGUAGE="{_quoted(media.language)}",AUTOSELECT=YES,DEFAULT=NO,URI="{_quoted(media.uri)}"'
+    )
+
+
+def subtitle_playlist(vtt_uri: str, duration: float) -> str:
+    """A WebVTT file as a one-segment VOD playlist covering the whole video."""
+    duration = max(0.0, duration)
+    return (
+        "\n".join(
+            [
+                "#EXTM3U",
+                "#EXT-X-VERSION:3",
+                f"#EXT-X-TARGETDURATION:{max(1, math.ceil(duration))}",
+                "#EXT-X-MEDIA-SEQUENCE:0",
+                "#EXT-X-PLAYLIST-TYPE:VOD",
+                f"#EXTINF:{duration:.3f},",
+                vtt_uri,
+                "#EXT-X-ENDLIST",
+            ]
+        )
+        + "\n"
+    )
+
+
+def master_playlist(
+    variants: Iterable[VariantStream], audio_uri: str | None = None, subtitles: Iterable[SubtitleMedia] = ()
+) -> str:
     lines = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-INDEPENDENT-SEGMENTS"]
     if audio_uri:
         lines.append(
             f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="default",DEFAULT=YES,AUTOSELECT=YES,URI="{audio_uri}"'
         )
+    subtitles = list(subtitles)
+    lines += [subtitle_media_line(media) for media in subtitles]
     for v in sorted(variants, key=lambda item: item.bandwidth, reverse=True):
         attrs = [
             f"BANDWIDTH={v.bandwidth}",
@@ -94,5 +142,7 @@ def master_playlist(variants: Iterable[VariantStream], audio_uri: str | None = N
             attrs.append(f"FRAME-RATE={v.frame_rate:.3f}")
         if v.audio_group:
             attrs.append(f'AUDIO="{v.audio_group}"')
+        if subtitles:
+            attrs.append(f'SUBTITLES="{SUBTITLES_GROUP}"')
         lines += [f"#EXT-X-STREAM-INF:{','.join(attrs)}", v.uri]
     return "\n".join(lines) + "\n"

@@ -14,6 +14,9 @@ from .issues import InputError, Issue, IssueCode, Severity
 IMAGE_FORMATS = {"image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe", "gif_pipe", "svg_pipe"}
 IMAGE_CODECS = {"png", "mjpeg", "bmp", "tiff", "webp", "jpegls", "jpeg2000", "svg"}
 HDR_TRANSFERS = {"smpte2084", "arib-std-b67"}
+# Subtitle codecs whose text converts to WebVTT and mov_text; the others (DVD, Blu-ray, DVB)
+# are pictures of text, which would need OCR.
+TEXT_SUBTITLE_CODECS = {"mov_text", "subrip", "srt", "ass", "ssa", "webvtt", "text"}
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,17 @@ class AudioStreamInfo:
 
 
 @dataclass(frozen=True)
+class SubtitleStreamInfo:
+    index: int
+    codec: str
+    language: str | None = None
+
+    @property
+    def is_text(self) -> bool:
+        return self.codec in TEXT_SUBTITLE_CODECS
+
+
+@dataclass(frozen=True)
 class SourceInfo:
     format_name: str
     duration: float
@@ -90,6 +104,7 @@ class SourceInfo:
     video: VideoStreamInfo | None = None
     audio: tuple[AudioStreamInfo, ...] = field(default_factory=tuple)
     subtitle_count: int = 0
+    subtitles: tuple[SubtitleStreamInfo, ...] = field(default_factory=tuple)
 
     @property
     def has_audio(self) -> bool:
@@ -121,8 +136,9 @@ class SourceInfo:
     def from_json(cls, data: dict[str, Any]) -> SourceInfo:
         video = VideoStreamInfo(**data["video"]) if data.get("video") else None
         audio = tuple(AudioStreamInfo(**item) for item in data.get("audio") or ())
-        fields = {k: v for k, v in data.items() if k not in {"video", "audio"}}
-        return cls(**fields, video=video, audio=audio)
+        subtitles = tuple(SubtitleStreamInfo(**item) for item in data.get("subtitles") or ())
+        fields = {k: v for k, v in data.items() if k not in {"video", "audio", "subtitles"}}
+        return cls(**fields, video=video, audio=audio, subtitles=subtitles)
 
 
 def _ratio(text: str | None) -> float | None:
@@ -208,6 +224,36 @@ def _audio(stream: dict[str, Any]) -> AudioStreamInfo:
     )
 
 
+def _subtitle(stream: dict[str, Any]) -> SubtitleStreamInfo:
+    return SubtitleStreamInfo(
+        index=int(stream["index"]),
+        codec=stream.get("codec_name") or "unknown",
+        language=(stream.get("tags") or {}).get("language"),
+    )
+
+
+def copyable_subtitles(info: SourceInfo) -> tuple[SubtitleStreamInfo, ...]:
+    """The source's subtitle streams that can be carried over as text, in stream order."""
+    return tuple(s for s in info.subtitles if s.is_text)
+
+
+def subtitle_copy_issues(info: SourceInfo) -> list[Issue]:
+    """What a request to copy the source's subtitles will not get, as Information notes."""
+    if not info.subtitles:
+        message = "Subtitles were to be copied, but the source has none."
+        return [Issue(Severity.INFORMATION, IssueCode.UNDEFINED, message)]
+    issues = []
+    for stream in info.subtitles:
+        if not stream.is_text:
+            language = f", language {stream.language}" if stream.language else ""
+            message = (
+                f"Subtitle stream #{stream.index} ({stream.codec}{language}) was not copied: it holds pictures "
+                "of text, and only text subtitles (mov_text, SubRip, ASS, WebVTT) can be converted."
+            )
+            issues.append(Issue(Severity.INFORMATION, IssueCode.UNDEFINED, message, stream.codec))
+    return issues
+
+
 def parse_probe(data: dict[str, Any]) -> SourceInfo:
     """Turn `ffprobe -show_format -show_streams` JSON into a SourceInfo."""
     streams = data.get("streams") or []
@@ -229,6 +275,7 @@ def parse_probe(data: dict[str, Any]) -> SourceInfo:
         video=video,
         audio=audio,
         subtitle_count=sum(1 for s in streams if s.get("codec_type") == "subtitle"),
+        subtitles=tuple(_subtitle(s) for s in streams if s.get("codec_type") == "subtitle"),
     )
 
 

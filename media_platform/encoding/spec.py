@@ -31,6 +31,9 @@ class VideoSettings:
     gop_seconds: float = 2.0
     profile: str | None = None
     level: str | None = None
+    # Keyframe interval in frames of the output; when set it wins over gop_seconds (a request that
+    # counts frames without naming a frame rate: the source's rate is known only on the worker).
+    gop_frames: int | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,16 @@ TRANSFORMATIONS: dict[str, type] = {
 }
 
 
+# --- Subtitles ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SubtitleTrack:
+    """A subtitle file to publish with a job: a URL, an s3:// URL or a path in the library's
+    storage in a request; a local WebVTT file by the time the plan is built."""
+
+    source: str
+    language: str  # ISO 639 ("eng", "en") or a BCP 47 tag; names the file: subtitles/<language>.vtt
+
+
 # --- Jobs ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class JobBase:
@@ -145,6 +158,10 @@ class HlsJob(JobBase):
     mp4_fallback: tuple[str, ...] = ()
     mp4_fallback_pattern: str = "play_{name}.mp4"
     separate_audio: bool = False
+    # Each track becomes subtitles/<language>.vtt with its own playlist, listed in the master.
+    subtitles: tuple[SubtitleTrack, ...] = ()
+    # Also carry the source's text subtitle streams over (image subtitles cannot be converted).
+    copy_subtitles: bool = False
     kind: Literal["hls"] = "hls"
 
 
@@ -152,6 +169,9 @@ class HlsJob(JobBase):
 class Mp4Job(JobBase):
     rendition: Rendition = field(default_factory=lambda: Rendition(name="source"))
     filename: str = "video.mp4"
+    # Muxed into the MP4 as mov_text tracks with their language; copy_subtitles as for HlsJob.
+    subtitles: tuple[SubtitleTrack, ...] = ()
+    copy_subtitles: bool = False
     kind: Literal["mp4"] = "mp4"
 
 
@@ -243,6 +263,8 @@ def job_from_json(data: dict[str, Any]) -> Job:
             value = _rendition(value)
         elif f.name == "transformations":
             value = tuple(transformation_from_json(item) for item in value)
+        elif f.name == "subtitles":
+            value = tuple(SubtitleTrack(source=item["source"], language=item["language"]) for item in value)
         elif isinstance(value, list):
             value = tuple(value)
         values[f.name] = value

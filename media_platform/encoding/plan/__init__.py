@@ -34,23 +34,29 @@ from .outputs import (
     Built,
     Finisher,
     HlsMaster,
+    HlsSubtitle,
     HlsVariant,
+    Mp4Subtitles,
     PlannedFile,
     StoryboardFrames,
+    SubtitleSource,
     open_branch,
 )
 from .point_jobs import PointPlan, plan_preview_clip, plan_screenshots, plan_thumbnail
-from .video_jobs import build_hls, build_mp4
+from .video_jobs import build_hls, build_mp4, subtitle_copy_outputs
 
 __all__ = [
     "AnimationFrames",
     "EncodeContext",
     "Finisher",
     "HlsMaster",
+    "HlsSubtitle",
     "HlsVariant",
     "Invocation",
+    "Mp4Subtitles",
     "PlannedFile",
     "StoryboardFrames",
+    "SubtitleSource",
     "plan_process",
     "wants_audio",
 ]
@@ -114,6 +120,10 @@ def plan_timeline(jobs: Sequence[tuple[int, Job]], info: SourceInfo, ctx: Encode
         scratch += built.dumps
         durations.append(built.duration)
         frames.append(built.frames)
+    # Last, so the first output (whose frames measure progress) stays a video encode.
+    copies, copy_scratch = subtitle_copy_outputs(job_list, graph)
+    outputs += copies
+    scratch += copy_scratch
     return Invocation(
         argv=_argv(ctx, outputs),
         duration=max(durations) or graph.duration,

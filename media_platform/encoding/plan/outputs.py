@@ -16,7 +16,8 @@ class PlannedFile:
 
     job_index: int
     path: str
-    role: str  # master | variant | audio | mp4 | image | images | sprite | vtt | animation
+    # master | variant | audio | mp4 | image | images | sprite | vtt | animation | subtitles | subtitles_playlist
+    role: str
     rendition: str | None = None
     width: int | None = None
     height: int | None = None
@@ -33,13 +34,44 @@ class HlsVariant:
 
 
 @dataclass(frozen=True)
+class SubtitleSource:
+    """A WebVTT file that will exist when the finisher runs (a fetched file, or a stream the
+    shared decode extracted) and the part of source time [start, start + duration) a job keeps."""
+
+    source: str  # relative to the invocation's cwd, or absolute
+    language: str
+    name: str  # unique within the job: the file's name, "eng" or "eng-2"
+    start: float = 0.0
+    duration: float | None = None
+
+
+@dataclass(frozen=True)
+class HlsSubtitle:
+    track: SubtitleSource
+    vtt_path: str  # <prefix>/subtitles/<name>.vtt
+    playlist_path: str  # <prefix>/subtitles/<name>.m3u8
+
+
+@dataclass(frozen=True)
 class HlsMaster:
-    """Write the master playlist once the variants exist (bandwidths are measured, not guessed)."""
+    """Write the master playlist once the variants exist (bandwidths are measured, not guessed),
+    with the subtitle files and playlists it lists."""
 
     job_index: int
     path: str
     variants: tuple[HlsVariant, ...]
     audio_playlist: str | None = None
+    subtitles: tuple[HlsSubtitle, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mp4Subtitles:
+    """Mux subtitle tracks (mov_text, with their language) into an MP4 the encode wrote."""
+
+    job_index: int
+    path: str
+    tracks: tuple[SubtitleSource, ...]
+    folder: str  # scratch for the cut WebVTT files
 
 
 @dataclass(frozen=True)
@@ -69,7 +101,7 @@ class AnimationFrames:
     frame_count: int | None
 
 
-Finisher = HlsMaster | StoryboardFrames | AnimationFrames
+Finisher = HlsMaster | StoryboardFrames | AnimationFrames | Mp4Subtitles
 
 
 @dataclass

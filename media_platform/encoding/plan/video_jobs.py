@@ -1,18 +1,36 @@
-"""Builders for the jobs that encode video: HLS ladders (with MP4 fallbacks), MP4s, preview clips."""
+"""Builders for the jobs that encode video: HLS ladders (with MP4 fallbacks), MP4s, preview clips;
+and the subtitle tracks that go with them."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import ffmpeg
 
-from ..spec import AudioSettings, HlsJob, Mp4Job, Rendition
+from ..probe import SubtitleStreamInfo, copyable_subtitles
+from ..spec import AudioSettings, HlsJob, Job, Mp4Job, Rendition, Trim
 from ..transforms import Geometry, fit_within
 from .codecs import audio_options, video_options
 from .graph import Graph, fan_out
-from .outputs import Branch, Built, HlsMaster, HlsVariant, PlannedFile, join
+from .outputs import (
+    Branch,
+    Built,
+    HlsMaster,
+    HlsSubtitle,
+    HlsVariant,
+    Mp4Subtitles,
+    PlannedFile,
+    SubtitleSource,
+    join,
+)
 
 MUXING = {"max_muxing_queue_size": 4096}
+# The source's text subtitle streams, extracted as WebVTT by the shared decode (once, whichever
+# jobs copy them); finishers cut them to each job's part of the timeline.
+SUBTITLE_DUMPS = ".work/subtitles"
 
 
 def scaled(stream: Any, rendition: Rendition, geometry: Geometry) -> tuple[Any, int, int]:
@@ -38,7 +56,10 @@ def expected_frames(rendition: Rendition, graph: Graph, seconds: float) -> int |
 
 def encode_options(rendition: Rendition, graph: Graph, *, with_audio: bool) -> dict[str, Any]:
     fps = rendition.video.fps or source_fps(graph)
-    opts = video_options(rendition.video, fps=fps, threads=graph.ctx.threads)
+    video = rendition.video
+    if video.gop_frames:
+        video = replace(video, gop_seconds=round(video.gop_frames / (fps or 30.0), 6))
+    opts = video_options(video, fps=fps, threads=graph.ctx.threads)
     if with_audio:
         rate = graph.info.audio[0].sample_rate if graph.info.audio else None
         opts.update(audio_options(rendition.audio, source_rate=rate))
@@ -127,7 +148,18 @@ def build_hls(job: HlsJob, index: int, graph: Graph, branch: Branch) -> Built:
         files.append(PlannedFile(index, audio_playlist, "audio"))
     master = join(job.prefix, job.playlist_name)
     files.append(PlannedFile(index, master, "master"))
-    finisher = HlsMaster(index, master, tuple(variants), audio_playlist)
+    subtitles = tuple(
+        HlsSubtitle(
+            track,
+            join(job.prefix, f"subtitles/{track.name}.vtt"),
+            join(job.prefix, f"subtitles/{track.name}.m3u8"),
+        )
+        for track in subtitle_sources(job, graph, branch)
+    )
+    for item in subtitles:
+        files.append(PlannedFile(index, item.vtt_path, "subtitles", item.track.language[:20]))
+        files.append(PlannedFile(index, item.playlist_path, "subtitles_playlist", item.track.language[:20]))
+    finisher = HlsMaster(index, master, tuple(variants), audio_playlist, subtitles)
     frames = expected_frames(renditions[0], graph, branch.geometry.duration) if renditions else None
     return Built(outputs, files, [finisher], branch.geometry.duration, frames=frames)
 
@@ -141,4 +173,48 @@ def build_mp4(job: Mp4Job, index: int, graph: Graph, branch: Branch) -> Built:
     output = ffmpeg.output(*streams, path, movflags="+faststart", **opts)
     files = [PlannedFile(index, path, "mp4", job.rendition.name, width, height)]
     frames = expected_frames(job.rendition, graph, branch.geometry.duration)
-    return Built([output], files, [], branch.geometry.duration, frames=frames)
+    tracks = subtitle_sources(job, graph, branch)
+    if not tracks:
+        return Built([output], files, [], branch.geometry.duration, frames=frames)
+    folder = f".work/{index}-subtitles"
+    finisher = Mp4Subtitles(index, path, tracks, folder)
+    return Built([output], files, [finisher], branch.geometry.duration, frames=frames, dumps=(folder,))
+
+
+# --- Subtitles ----------------------------------------------------------------------------
+def copied_subtitle_path(stream: SubtitleStreamInfo) -> str:
+    return f"{SUBTITLE_DUMPS}/{stream.index}.vtt"
+
+
+def subtitle_copy_outputs(jobs: Sequence[Job], graph: Graph) -> tuple[list[Any], tuple[str, ...]]:
+    """(outputs extracting the source's text subtitle streams, scratch folders) when a job copies them."""
+    if not any(getattr(job, "copy_subtitles", False) for job in jobs):
+        return [], ()
+    streams = copyable_subtitles(graph.info)
+    outputs = [ffmpeg.output(graph.source[str(s.index)], copied_subtitle_path(s), f="webvtt") for s in streams]
+    return outputs, ((SUBTITLE_DUMPS,) if streams else ())
+
+
+def track_name(language: str) -> str:
+    """A file name from a language tag: letters, digits and '-' only ("und" when nothing is left)."""
+    return re.sub(r"[^A-Za-z0-9-]", "", language)[:35] or "und"
+
+
+def subtitle_sources(job: HlsJob | Mp4Job, graph: Graph, branch: Branch) -> tuple[SubtitleSource, ...]:
+    """The job's requested tracks, then the source's copied ones, named uniquely by language."""
+    trims = [t for t in job.transformations if isinstance(t, Trim)]
+    start = sum(max(0.0, float(t.start_time or 0)) for t in trims)
+    duration = branch.geometry.duration if trims else None
+    tracks = [(track.source, track.language) for track in job.subtitles]
+    if job.copy_subtitles:
+        tracks += [(copied_subtitle_path(s), s.language or "und") for s in copyable_subtitles(graph.info)]
+    names: set[str] = set()
+    sources = []
+    for source, language in tracks:
+        base = name = track_name(language)
+        number = 2
+        while name in names:
+            name, number = f"{base}-{number}", number + 1
+        names.add(name)
+        sources.append(SubtitleSource(source, language, name, start, duration))
+    return tuple(sources)

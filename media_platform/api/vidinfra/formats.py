@@ -1,0 +1,233 @@
+"""One entry of `format[]`: checked field by field, and echoed with every key the service's example
+response lists (defaults filled), plus the keys of its own output type.
+
+Outputs: mp4, hls / advanced_hls (stream[] → a ladder), advanced_mp4 (one MP4 per stream),
+thumbnail, gif. advanced_dash and speech_to_text, and the encryption, cenc_drm and hdr_to_sdr
+options, are not supported yet: a request naming them is refused (400) naming the field.
+
+Accepted and echoed but not applied: optimize_bitrate, adjust_crf, min_crf and max_crf (the
+encoder's CRF rate control already adapts the bitrate to the content; per-title CRF search is
+not implemented), the colour fields (outputs keep the source's colour description), and the
+speech_to_text fields (transcript, json, srt, vtt, mode) on other outputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from media_platform.encoding.names import name_problem
+from media_platform.encoding.transforms import TransformError, parse_ratio
+from media_platform.storage.s3 import S3Location
+
+from . import video
+from .fields import Bool, Errors, Flag, Number, Text, Time, at, obj, read, truth
+from .locations import Check, s3_object
+
+OUTPUTS = ("mp4", "hls", "advanced_hls", "advanced_mp4", "thumbnail", "gif")
+NOT_YET = ("advanced_dash", "speech_to_text")
+NOT_YET_FIELDS = ("encryption", "cenc_drm", "hdr_to_sdr")
+HLS = ("hls", "advanced_hls")
+LADDERS = (*HLS, "advanced_mp4")
+VIDEO = ("mp4", *LADDERS)
+IMAGE_FORMATS = ("jpg", "jpeg", "png", "webp")
+SAMPLE_RATES = (8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000)
+ECHO_ORDER = (
+    "output", "separate_audio", "destination", "stream", "audio_mute", "subtitles", "cenc_drm", "allow_soft_fail",
+    "optimize_bitrate", "playlist_name", "segment_duration", "encryption", "image_format", "time", "height",
+    "width", "framerate", "quality", "transcript", "json", "srt", "vtt", "mode", "deinterlace",
+)  # fmt: skip
+COMMON_KINDS = {
+    "separate_audio": Bool(),
+    "audio_mute": Bool(),
+    "allow_soft_fail": Flag(),
+    "optimize_bitrate": Flag(),
+    "playlist_name": Text(max_length=200),
+    "segment_duration": Number(high=60, text=True),
+    "image_format": Text(lower=True, max_length=10),
+    "time": Time(),
+    "height": Number(integer=True, high=8192),
+    "width": Number(integer=True, high=8192),
+    "framerate": Number(high=120),
+    "quality": Number(integer=True, high=63),
+    "transcript": Flag(),
+    "json": Flag(),
+    "srt": Flag(),
+    "vtt": Flag(),
+    "mode": Text(max_length=50),
+    "deinterlace": Bool(),
+}
+VIDEO_KINDS = {
+    "upscale": Bool(),
+    "audio_bitrate": Number(high=512, text=True),
+    "audio_sample_rate": Number(integer=True, high=96000, text=True),
+    "audio_channels_number": Number(integer=True, high=8, text=True),
+}
+MP4_KINDS = {
+    "video_codec": Text(choices=tuple(video.CODECS), lower=True),
+    "bitrate": Number(high=500_000, text=True),
+    "keyframe": Number(integer=True, high=10_000),
+    "aspect_ratio": Text(max_length=20),
+    "resize_mode": Text(choices=("crop", "pad", "stretch"), lower=True),
+    "rotate": Number(low=-360, high=360, text=True),
+    "start_time": Time(),
+    "duration": Time(),
+    "adjust_crf": Number(integer=True, high=1, text=True),
+    "min_crf": Number(integer=True, high=63, text=True),
+    "max_crf": Number(integer=True, high=63, text=True),
+    **{name: Text(max_length=30) for name in ("color_space", "color_range", "color_trc", "color_primaries")},
+}
+
+
+@dataclass
+class Format:
+    index: int
+    output: str
+    clean: dict[str, Any]
+    echo: dict[str, Any]
+    destination: S3Location | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return f"format[{self.index}]"
+
+
+def read_format(errors: Errors, data: Any, index: int, checks: list[Check]) -> Format | None:
+    path = at("format", index)
+    if not isinstance(data, dict):
+        errors.add(path, "each format must be an object")
+        return None
+    output = data.get("output")
+    if output in NOT_YET:
+        errors.add(at(path, "output"), f"output {output} is not supported yet")
+        return None
+    if output not in OUTPUTS:
+        errors.add(at(path, "output"), f"output must be one of: {', '.join(OUTPUTS)}")
+        return None
+    for name in NOT_YET_FIELDS:
+        if _asked(data.get(name)):
+            errors.add(at(path, name), f"{name} is not supported yet")
+    clean, echo = read(errors, data, path, COMMON_KINDS)
+    fmt = Format(index, output, clean, {"output": output, **echo, "stream": None, "subtitles": None})
+    fmt.echo.update(cenc_drm=None, encryption=None)
+    _destination(errors, data, fmt, checks)
+    if output in VIDEO:
+        _video(errors, data, fmt, checks)
+    if output == "thumbnail":
+        _thumbnail(errors, fmt)
+    ordered = {name: fmt.echo[name] for name in ECHO_ORDER}
+    fmt.echo = {**ordered, **{k: v for k, v in fmt.echo.items() if k not in ordered}}
+    return fmt
+
+
+def _asked(value: Any) -> bool:
+    """An option is asked for unless absent, null, empty, 0 or false (as the example response shows)."""
+    return value not in (None, "", {}, []) and truth(value) is not False
+
+
+def _destination(errors: Errors, data: dict, fmt: Format, checks: list[Check]) -> None:
+    """Optional: a format without one is written to the library's own storage."""
+    value = obj(errors, data, fmt.path, "destination")
+    fmt.echo["destination"] = None
+    if value is None:
+        return
+    storage = s3_object(errors, value, at(fmt.path, "destination"), destination=True)
+    if storage is not None:
+        fmt.destination = storage.location
+        fmt.echo["destination"] = storage.echo
+        checks.append(Check(at(fmt.path, "destination"), storage.location, write=True))
+
+
+def _video(errors: Errors, data: dict, fmt: Format, checks: list[Check]) -> None:
+    path, clean = fmt.path, fmt.clean
+    extra, echo = read(errors, data, path, VIDEO_KINDS)
+    clean.update(extra)
+    fmt.echo.update(echo)
+    if clean["audio_sample_rate"] is not None and clean["audio_sample_rate"] not in SAMPLE_RATES:
+        errors.add(at(path, "audio_sample_rate"), f"audio_sample_rate must be one of: {SAMPLE_RATES}")
+    clean["subtitles"], fmt.echo["subtitles"] = video.subtitles(errors, data, path, checks)
+    if fmt.output in LADDERS:
+        clean["stream"], fmt.echo["stream"] = video.streams(errors, data, path)
+        if fmt.output in HLS:
+            _hls(errors, fmt)
+    else:
+        _mp4(errors, data, fmt, checks)
+
+
+def _hls(errors: Errors, fmt: Format) -> None:
+    path, clean = fmt.path, fmt.clean
+    for number, stream in enumerate(clean["stream"]):
+        if stream["video_codec"] == "libsvtav1":
+            errors.add(at(at(at(path, "stream"), number), "video_codec"), "video_codec libsvtav1 (AV1) cannot be "
+                       "segmented as MPEG-TS for HLS: use libx264 or libx265")  # fmt: skip
+    clean["playlist_name"] = clean["playlist_name"] or "master.m3u8"
+    fmt.echo["playlist_name"] = clean["playlist_name"]
+    problem = name_problem(clean["playlist_name"])
+    if problem or not clean["playlist_name"].endswith(".m3u8"):
+        errors.add(at(path, "playlist_name"), f"playlist_name {problem or 'must end with .m3u8'}")
+    if clean["segment_duration"] is None:
+        clean["segment_duration"], fmt.echo["segment_duration"] = 6, "6"
+    elif clean["segment_duration"] < 1:
+        errors.add(at(path, "segment_duration"), "segment_duration must be at least 1 second")
+
+
+def _mp4(errors: Errors, data: dict, fmt: Format, checks: list[Check]) -> None:
+    path, clean = fmt.path, fmt.clean
+    extra, echo = read(errors, data, path, MP4_KINDS)
+    clean.update(extra)
+    clean["video_codec"] = clean["video_codec"] or "libx264"
+    fmt.echo.update(echo, video_codec=clean["video_codec"], hdr_to_sdr=0)
+    codec = video.CODECS[clean["video_codec"]]
+    clean["params"], fmt.echo["video_codec_parameters"] = video.codec_parameters(errors, data, path, codec, fmt.notes)
+    clean["logo"], fmt.echo["logo"] = video.logo(errors, data, path, checks)
+    if clean["quality"] is not None and codec != "av1" and clean["quality"] > 51:
+        errors.add(at(path, "quality"), f"quality (CRF) must be at most 51 for {clean['video_codec']}")
+    if clean["aspect_ratio"]:
+        try:
+            parse_ratio(clean["aspect_ratio"])
+        except TransformError:
+            errors.add(at(path, "aspect_ratio"), "aspect_ratio must be a ratio like 16:9")
+    if clean["min_crf"] and clean["max_crf"] and clean["min_crf"] > clean["max_crf"]:
+        errors.add(at(path, "min_crf"), "min_crf must not be greater than max_crf")
+
+
+def _thumbnail(errors: Errors, fmt: Format) -> None:
+    image_format = fmt.clean["image_format"] or "jpg"
+    if image_format not in IMAGE_FORMATS:
+        errors.add(at(fmt.path, "image_format"), f"image_format must be one of: {', '.join(IMAGE_FORMATS)}")
+    fmt.clean["image_format"] = "jpg" if image_format == "jpeg" else image_format
+    fmt.echo["image_format"] = image_format
+
+
+# --- What each format writes, relative to its destination ----------------------------------
+def rendition_names(streams: list[dict]) -> list[str]:
+    """ "1080p" (or "1280w", or "source"), made unique with "-2", "-3"."""
+    names: list[str] = []
+    for stream in streams:
+        base = f"{stream['height']}p" if stream["height"] else f"{stream['width']}w" if stream["width"] else "source"
+        name, number = base, 2
+        while name in names:
+            name, number = f"{base}-{number}", number + 1
+        names.append(name)
+    return names
+
+
+def file_names(fmt: Format) -> list[str]:
+    """The first path component of everything the format writes: what two formats sharing a
+    destination must not both write."""
+    clean = fmt.clean
+    if fmt.output in HLS:
+        names = [clean["playlist_name"].split("/", 1)[0], *rendition_names(clean["stream"])]
+        if clean["separate_audio"]:
+            names.append("audio")
+        if clean["subtitles"] and (clean["subtitles"]["sources"] or clean["subtitles"]["copy"]):
+            names.append("subtitles")
+        return names
+    if fmt.output == "advanced_mp4":
+        return [f"{name}.mp4" for name in rendition_names(clean["stream"])]
+    if fmt.output == "mp4":
+        return ["video.mp4"]
+    if fmt.output == "thumbnail":
+        return [f"thumbnail.{clean['image_format']}"]
+    return ["animation.gif"]

@@ -1,0 +1,4 @@
+from .job import JobApi
+from .jobs import JobsApi
+
+__all__ = ["JobApi", "JobsApi"]
