@@ -90,6 +90,10 @@ def _warnings(info: SourceInfo, limits: Limits) -> list[Issue]:
     video = info.video
     assert video is not None
     issues = []
+    if info.header_duration:
+        message = f"The file's header claims {info.header_duration:.1f} s but its streams last {info.duration:.1f} s."
+        value = f"{info.duration:.2f}/{info.header_duration:.2f}"
+        issues.append(Issue(Severity.WARNING, IssueCode.ORIGINAL_CORRUPTED, message, value))
     rate = video.avg_fps or video.fps
     if not rate or rate > limits.max_fps:
         value = f"{rate:g}" if rate else None

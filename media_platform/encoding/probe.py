@@ -6,11 +6,23 @@ import json
 import math
 import subprocess
 from dataclasses import asdict, dataclass, field
+from dataclasses import fields as dataclass_fields
 from fractions import Fraction
 from typing import Any
 
 from .issues import InputError, Issue, IssueCode, Severity
 
+# Demuxers a source may be read with: media containers and raw streams, never playlists or
+# scripts that open other files (hls, concat, dash manifests…) — an upload could name
+# file:///etc/passwd or an address inside our network in one.
+SOURCE_FORMATS = ",".join(
+    [
+        "mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "avi", "flv", "mpegts", "mpeg", "mxf", "asf", "dv", "nut", "ogg",
+        "rm", "ivf", "obu", "av1", "h264", "hevc", "m4v", "mpegvideo", "mjpeg", "yuv4mpegpipe", "gif", "wav", "w64",
+        "aiff", "caf", "mp3", "aac", "ac3", "eac3", "dts", "truehd", "flac", "amr", "image2", "png_pipe", "jpeg_pipe",
+        "webp_pipe", "bmp_pipe", "tiff_pipe", "gif_pipe",
+    ]
+)  # fmt: skip
 IMAGE_FORMATS = {"image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe", "gif_pipe", "svg_pipe"}
 IMAGE_CODECS = {"png", "mjpeg", "bmp", "tiff", "webp", "jpegls", "jpeg2000", "svg"}
 HDR_TRANSFERS = {"smpte2084", "arib-std-b67"}
@@ -105,6 +117,8 @@ class SourceInfo:
     audio: tuple[AudioStreamInfo, ...] = field(default_factory=tuple)
     subtitle_count: int = 0
     subtitles: tuple[SubtitleStreamInfo, ...] = field(default_factory=tuple)
+    # What the container's header claims when it disagrees wildly with its streams.
+    header_duration: float | None = None
 
     @property
     def has_audio(self) -> bool:
@@ -137,8 +151,10 @@ class SourceInfo:
         video = VideoStreamInfo(**data["video"]) if data.get("video") else None
         audio = tuple(AudioStreamInfo(**item) for item in data.get("audio") or ())
         subtitles = tuple(SubtitleStreamInfo(**item) for item in data.get("subtitles") or ())
-        fields = {k: v for k, v in data.items() if k not in {"video", "audio", "subtitles"}}
-        return cls(**fields, video=video, audio=audio, subtitles=subtitles)
+        # Only our own fields are read back: callers keep more beside the probe (checksums).
+        known = {f.name for f in dataclass_fields(cls)} - {"video", "audio", "subtitles"}
+        values = {k: v for k, v in data.items() if k in known}
+        return cls(**values, video=video, audio=audio, subtitles=subtitles)
 
 
 def _ratio(text: str | None) -> float | None:
@@ -264,9 +280,7 @@ def parse_probe(data: dict[str, Any]) -> SourceInfo:
     audio_streams = [s for s in streams if s.get("codec_type") == "audio"]
     video = _video(video_streams[0]) if video_streams else None
     audio = tuple(_audio(s) for s in audio_streams)
-    durations = [_float(fmt.get("duration"))]
-    durations += [video.duration if video else None] + [a.duration for a in audio]
-    duration = next((d for d in durations if d), 0.0)
+    duration, header_duration = _duration(_float(fmt.get("duration")), video, audio)
     return SourceInfo(
         format_name=(fmt.get("format_name") or "").split(",")[0],
         duration=duration,
@@ -276,7 +290,18 @@ def parse_probe(data: dict[str, Any]) -> SourceInfo:
         audio=audio,
         subtitle_count=sum(1 for s in streams if s.get("codec_type") == "subtitle"),
         subtitles=tuple(_subtitle(s) for s in streams if s.get("codec_type") == "subtitle"),
+        header_duration=header_duration,
     )
+
+
+def _duration(declared: float | None, video, audio) -> tuple[float, float | None]:
+    """(duration, header_duration). The container's duration, unless its streams say it lies:
+    a header claiming hours for seconds of media would set every timeout and sample far off."""
+    streams = [d for d in [video.duration if video else None, *(a.duration for a in audio)] if d]
+    longest = max(streams, default=None)
+    if declared and longest and declared > longest * 2 + 1:
+        return longest, declared
+    return (declared or (video.duration if video else None) or longest or 0.0), None
 
 
 def probe_command(path: str, ffprobe: str = "ffprobe", protocols: str = "file,pipe") -> list[str]:
@@ -286,6 +311,8 @@ def probe_command(path: str, ffprobe: str = "ffprobe", protocols: str = "file,pi
         "error",
         "-protocol_whitelist",
         protocols,
+        "-format_whitelist",
+        SOURCE_FORMATS,
         "-print_format",
         "json",
         "-show_format",

@@ -65,10 +65,12 @@ def _read_stderr(pipe, result: RunResult) -> None:
     result.stderr_tail = list(tail)
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _stop(process: subprocess.Popen, grace: float = 0.5) -> None:
+    """SIGTERM, then SIGKILL after `grace` seconds. What it wrote is thrown away, so there is
+    no point letting ffmpeg flush its encoders (seconds at slow presets) before it goes."""
     try:
         os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=5)
+        process.wait(timeout=grace)
     except (ProcessLookupError, subprocess.TimeoutExpired):
         try:
             os.killpg(process.pid, signal.SIGKILL)

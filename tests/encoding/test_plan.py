@@ -26,7 +26,7 @@ from media_platform.encoding.plan.point_jobs import (
     screenshot_times,
     snippet_windows,
 )
-from media_platform.encoding.probe import SourceInfo, VideoStreamInfo
+from media_platform.encoding.probe import SOURCE_FORMATS, SourceInfo, VideoStreamInfo
 from media_platform.encoding.spec import (
     AnimationJob,
     AudioSettings,
@@ -82,7 +82,8 @@ def test_timeline_decodes_the_source_once():
     _, command = timeline(full_set())
 
     assert [i.path for i in command.inputs] == ["/sources/in.mp4"]
-    assert command.inputs[0].options == {"protocol_whitelist": "file,pipe"}  # no seeking: the whole timeline
+    # no seeking: the whole timeline; only media demuxers (no playlists or concat scripts)
+    assert command.inputs[0].options == {"protocol_whitelist": "file,pipe", "format_whitelist": SOURCE_FORMATS}
     # Every video output hangs off one split tree of the single decode; same for audio.
     assert Command.leaves(command.splits()) == sum(o.has_video for o in command.outputs) == 5
     assert Command.leaves(command.asplits()) == sum(o.has_audio for o in command.outputs)
@@ -371,7 +372,9 @@ def test_chunk_of_a_long_source_seeks_and_numbers_its_segments():
 
     invocation, command = timeline([(0, HlsJob(renditions=ladder()[:1]))], info=long, ctx=ctx)
 
-    assert command.inputs[0].options == {"protocol_whitelist": "file,pipe", "ss": "60.0", "to": "90.0"}
+    assert command.inputs[0].options == {
+        "protocol_whitelist": "file,pipe", "format_whitelist": SOURCE_FORMATS, "ss": "60.0", "to": "90.0"
+    }  # fmt: skip
     assert command.outputs[0].tee_slaves()[0][0]["start_number"] == "15"
     assert invocation.duration == 30.0 and invocation.frames == 750
 
@@ -493,7 +496,9 @@ def test_preview_clip_of_a_short_or_silent_source_uses_it_whole():
 
     _, (command,) = point(PreviewClipJob(num_snippets=5, snippet_duration=1.0), info=silent)
 
-    assert [i.options for i in command.inputs] == [{"protocol_whitelist": "file,pipe", "to": "1.0"}]
+    assert [i.options for i in command.inputs] == [
+        {"protocol_whitelist": "file,pipe", "format_whitelist": SOURCE_FORMATS, "to": "1.0"}
+    ]
     assert "concat=a=0:n=1:v=1" in command.graph
     assert not command.outputs[0].has_audio
 

@@ -299,3 +299,12 @@ def test_fixture_files_are_the_recorded_ones():
     assert probe_json("portrait_rotate90")["streams"][0]["side_data_list"][0]["rotation"] == 90
     assert probe_json("interlaced")["streams"][0]["field_order"] == "tt"
     assert probe_json("cover_art")["streams"][1]["disposition"]["attached_pic"] == 1
+
+
+def test_a_header_that_claims_hours_for_seconds_of_streams_is_not_believed():
+    data = _stream(duration="1.0")
+    data["format"] = {"duration": "36000.0"}
+
+    info = parse_probe(data)
+
+    assert (info.duration, info.header_duration) == (1.0, 36000.0)

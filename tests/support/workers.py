@@ -24,6 +24,7 @@ def subprocess_env() -> dict[str, str]:
     env = dict(os.environ)
     env["DATABASE_URL"] = f"sqlite:///{connection.settings_dict['NAME']}"
     env["REDIS_URL"] = settings.REDIS_URL
+    env["SSRF_ALLOWLIST"] = ",".join(settings.SSRF_ALLOWLIST)  # e.g. the tests' loopback S3 server
     return env
 
 

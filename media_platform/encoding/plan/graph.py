@@ -10,7 +10,7 @@ from typing import Any
 import ffmpeg
 
 from ..ladder import display_size
-from ..probe import SourceInfo, VideoStreamInfo
+from ..probe import SOURCE_FORMATS, SourceInfo, VideoStreamInfo
 from ..spec import Job, Watermark
 from ..transforms import FilterStep, OverlayStep, VideoStep
 
@@ -76,7 +76,7 @@ class Graph:
         if info.video is None:
             raise ValueError("a source without a video stream cannot be planned")
         self.info, self.ctx = info, ctx
-        input_opts: dict[str, Any] = {"protocol_whitelist": ctx.protocols}
+        input_opts: dict[str, Any] = {"protocol_whitelist": ctx.protocols, "format_whitelist": SOURCE_FORMATS}
         if ctx.seek:
             input_opts["ss"] = round(ctx.seek, 6)
         if ctx.until is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 
@@ -90,6 +91,19 @@ def _release(process: EncodingProcess, reason: str) -> None:
         log.warning("process %s: could not release (database down); reconcile will", process.public_id)
 
 
+# Dialects whose responses report the source's MD5 and SHA-1 (one extra read of the file).
+CHECKSUM_DIALECTS = {EncodingProcess.Dialect.SLASHED}
+
+
+def file_checksums(path: Path) -> dict:
+    md5, sha1 = hashlib.md5(usedforsecurity=False), hashlib.sha1(usedforsecurity=False)
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            md5.update(chunk)
+            sha1.update(chunk)
+    return {"md5": md5.hexdigest(), "sha1": sha1.hexdigest()}
+
+
 def limits() -> Limits:
     return Limits(max_duration=settings.MAX_SOURCE_DURATION, max_pixels=settings.MAX_SOURCE_PIXELS)
 
@@ -98,9 +112,10 @@ def _probe(process: EncodingProcess, path: Path) -> SourceInfo:
     if path.stat().st_size == 0:
         raise InputError(Issue(Severity.ERROR, IssueCode.ORIGINAL_CORRUPTED, "The file is empty (0 bytes)."))
     info = probe_file(str(path), ffprobe=settings.FFPROBE_BINARY)
-    EncodingProcess.objects.filter(pk=process.pk).update(
-        source_info=info.to_json(), download_finished_at=timezone.now()
-    )
+    stored = info.to_json()
+    if process.dialect in CHECKSUM_DIALECTS:
+        stored.update(file_checksums(path))
+    EncodingProcess.objects.filter(pk=process.pk).update(source_info=stored, download_finished_at=timezone.now())
     if process.video_id and info.video is not None:
         _record_video_info(process, info)
     issues = check_source(info, limits())

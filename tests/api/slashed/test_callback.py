@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 
@@ -55,6 +56,8 @@ def test_a_finished_process_calls_back_once_signed_in_the_references_shape(
     assert (src["fps"], src["is_portrait"], src["extension"]) == (25, False, "mp4")
     assert src["file_name"] == "/sources/my_4k_source.mp4" and src["file_size"] == source.stat().st_size
     assert src["video_duration"] == pytest.approx(2.0, abs=0.05) and src["bit_rate"] > 0
+    data = source.read_bytes()
+    assert src["file_md5"] == hashlib.md5(data).hexdigest() and src["file_sha1"] == hashlib.sha1(data).hexdigest()
 
     job = payload["jobs"][0]
     output = stored(library_keys.id, "encoded_av1_1080p.mp4")
