@@ -111,7 +111,8 @@ def _hdr(path: Path) -> Path:
 def _surround(path: Path) -> Path:
     ffmpeg(
         "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=1",
-        "-f", "lavfi", "-i", "sine=duration=1", "-filter_complex", "[1:a]pan=5.1|c0=c0|c1=c0|c2=c0|c3=c0|c4=c0|c5=c0[a]",
+        "-f", "lavfi", "-i", "sine=duration=1",
+        "-filter_complex", "[1:a]pan=5.1|c0=c0|c1=c0|c2=c0|c3=c0|c4=c0|c5=c0[a]",
         "-map", "0:v", "-map", "[a]", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", str(path),
     )  # fmt: skip
     return path
