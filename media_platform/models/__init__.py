@@ -1,6 +1,6 @@
 from .bulk import BulkCommand
 from .collection import Collection
-from .encoding import EncodingJob, EncodingOutput, EncodingProcess
+from .encoding import EncodingChunk, EncodingJob, EncodingOutput, EncodingProcess
 from .library import Library
 from .messages import TranscodingMessage
 from .video import Caption, Video
@@ -10,6 +10,7 @@ __all__ = [
     "BulkCommand",
     "Caption",
     "Collection",
+    "EncodingChunk",
     "EncodingJob",
     "EncodingOutput",
     "EncodingProcess",

@@ -149,3 +149,39 @@ class EncodingOutput(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+
+class EncodingChunk(models.Model):
+    """A piece of a long process's timeline (or its sound), run by whichever worker takes it."""
+
+    class Kind(models.TextChoices):
+        VIDEO = "video"
+        AUDIO = "audio"
+
+    process = models.ForeignKey(EncodingProcess, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.VIDEO)
+    start = models.FloatField(help_text="Source seconds")
+    end = models.FloatField()
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=ProcessStatus.ENQUEUED, db_index=True)
+    progress = models.FloatField(default=0)
+    attempts = models.PositiveIntegerField(default=0)
+    claim_token = models.CharField(max_length=40, blank=True, default="")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker_name = models.CharField(max_length=200, blank=True, default="")
+    rq_job_id = models.CharField(max_length=100, blank=True, default="")
+    error_message = models.TextField(blank=True, default="")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["process", "index"]
+        constraints = [models.UniqueConstraint(fields=["process", "index"], name="chunk_unique_index")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.start:g}–{self.end:g} s"
+
+    @property
+    def weight(self) -> float:
+        """Share of the work: the sound costs a small fraction of the picture."""
+        return (self.end - self.start) * (0.05 if self.kind == self.Kind.AUDIO else 1.0)
