@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from media_platform.models import EncodingProcess
 from media_platform.services.encoding import encoding_process_retry
-from media_platform.status import ProcessStatus
+from media_platform.services.encoding.control import RETRYABLE
 from media_platform.webhooks.payloads.slashed import public_status
 
 from ..base import SlashedApiView
@@ -20,8 +20,6 @@ from ..limits import process_slot
 from ..render import retried_body, retry_refused_body
 from ..serializers import ERRORS, RetryRequest, RetryResult, ValidationErrorBody
 from ..validate import validate_retry
-
-RETRYABLE = (ProcessStatus.FAILED, ProcessStatus.PARTIALLY_FAILED, ProcessStatus.CANCELLED)
 
 
 class ProcessRetryApi(SlashedApiView):
