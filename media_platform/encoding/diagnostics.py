@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .issues import Issue, IssueCode, Severity
+from .plan.colour import HDR_CODECS, video_codecs, wants_sdr
 from .probe import SourceInfo
 from .runner import RunResult
+from .spec import Job
 
 
 @dataclass(frozen=True)
@@ -120,9 +123,6 @@ def _warnings(info: SourceInfo, limits: Limits) -> list[Issue]:
                     value,
                 )
             )
-    if video.is_hdr:
-        message = "The source is HDR; it was delivered as SDR without tone mapping, so colours may look washed out."
-        issues.append(Issue(Severity.WARNING, IssueCode.TRANSCODING_WARNINGS, message, video.color_transfer))
     if video.is_interlaced:
         issues.append(
             Issue(
@@ -143,6 +143,30 @@ def _warnings(info: SourceInfo, limits: Limits) -> list[Issue]:
     if info.audio and info.audio[0].channels > 2:
         message = f"{info.audio[0].channels}-channel audio was mixed down to stereo."
         issues.append(Issue(Severity.INFORMATION, IssueCode.TRANSCODING_WARNINGS, message))
+    return issues
+
+
+def check_colour(info: SourceInfo, jobs: Sequence[Job]) -> list[Issue]:
+    """What became of an HDR source's colours, once per kind of treatment its jobs got (plan/colour.py)."""
+    video = info.video
+    if video is None or not video.is_hdr or not jobs:
+        return []
+    kind = "HLG" if video.color_transfer == "arib-std-b67" else "PQ"
+    sdr = [job for job in jobs if wants_sdr(job)]
+    kept = [codec for job in jobs if not wants_sdr(job) for codec in video_codecs(job)]
+    issues = []
+    if sdr:
+        message = f"The source is HDR ({kind}); it was tone-mapped to SDR (BT.709) for outputs delivered as SDR."
+        issues.append(Issue(Severity.INFORMATION, IssueCode.TRANSCODING_WARNINGS, message, video.color_transfer))
+    if any(codec in HDR_CODECS for codec in kept):
+        message = f"The source is HDR ({kind}); H.265/AV1 outputs keep it: 10-bit with the source's colour tags."
+        issues.append(Issue(Severity.INFORMATION, IssueCode.TRANSCODING_WARNINGS, message, video.color_transfer))
+    if "h264" in kept:
+        message = (
+            f"The source is HDR ({kind}); H.264 outputs were delivered in 8 bits without tone mapping (HDR tags "
+            "kept): only HDR-aware players show them right, others look washed out. Ask for hdr_to_sdr to tone-map."
+        )
+        issues.append(Issue(Severity.WARNING, IssueCode.TRANSCODING_WARNINGS, message, video.color_transfer))
     return issues
 
 

@@ -7,21 +7,26 @@ import math
 import os
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import ffmpeg
 
+from . import speech
 from .captions import CaptionError, language_name, mp4_language, window_webvtt, with_timestamp_map
 from .hls import (
+    SUBTITLES_GROUP,
     SubtitleMedia,
     VariantStream,
     audio_codec_string,
     master_playlist,
     measure_bandwidth,
     parse_segments,
+    subtitle_media_line,
     subtitle_playlist,
     video_codec_string,
 )
+from .issues import IssueCode
 from .plan import (
     AnimationFrames,
     Finisher,
@@ -31,7 +36,9 @@ from .plan import (
     Mp4Subtitles,
     StoryboardFrames,
     SubtitleSource,
+    Transcription,
 )
+from .plan.video_jobs import track_name
 from .storyboard import storyboard_vtt
 
 # MPEG-TS timestamps tick at 90 kHz.
@@ -97,7 +104,10 @@ def _first_timestamp(workdir: Path, finisher: HlsMaster, ffprobe: str) -> tuple[
     """(the first video segment's first MPEG-TS timestamp, the video's length) from the first variant."""
     if not finisher.variants:
         return None, 0.0
-    playlist = workdir / finisher.variants[0].playlist
+    return _playlist_start(workdir / finisher.variants[0].playlist, ffprobe)
+
+
+def _playlist_start(playlist: Path, ffprobe: str) -> tuple[int | None, float]:
     segments = parse_segments(playlist.read_text())
     length = sum(s.duration for s in segments)
     if not segments or not segments[0].uri.endswith(".ts"):
@@ -131,6 +141,66 @@ def write_hls_subtitle(
     playlist.write_text(subtitle_playlist(os.path.relpath(vtt, playlist.parent), length))
     uri = os.path.relpath(playlist, master_dir)
     return SubtitleMedia(language_name(item.track.language), item.track.language, uri)
+
+
+# --- Speech to text ---------------------------------------------------------------------------
+RENDERERS = {"text": speech.transcript_text, "json": speech.transcript_json, "srt": speech.srt, "vtt": speech.webvtt}
+
+
+def write_transcription(workdir: Path, finisher: Transcription, settings: speech.SpeechSettings) -> speech.Transcript:
+    try:
+        transcript = speech.transcribe(
+            workdir / finisher.audio, mode=finisher.mode, language=finisher.language, settings=settings
+        )
+    except speech.SpeechError as exc:
+        raise FinishError(f"Speech to text failed: {exc}", IssueCode.TRANSCRIPTION_FAILED) from exc
+    for fmt, path in finisher.outputs:
+        target = workdir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(RENDERERS[fmt](transcript), encoding="utf-8")
+    return transcript
+
+
+def add_master_subtitles(
+    workdir: Path, master: str, vtt: str, language: str, label: str, ffprobe: str = "ffprobe"
+) -> list[str]:
+    """One more subtitle track in a master playlist that is already written: subtitles/<language>.vtt
+    (or <language>-2 …) and its playlist beside the master, listed in its subtitle group. Returns
+    the paths written, relative to workdir."""
+    master_path = workdir / master
+    text = master_path.read_text()
+    master_dir = master_path.parent
+    variants = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    mpegts, length = _playlist_start(master_dir / variants[0], ffprobe) if variants else (None, 0.0)
+    base = name = track_name(language)
+    number = 2
+    while (master_dir / "subtitles" / f"{name}.vtt").exists():
+        name, number = f"{base}-{number}", number + 1
+    vtt_path = os.path.relpath(master_dir / "subtitles" / f"{name}.vtt", workdir)
+    playlist_path = os.path.relpath(master_dir / "subtitles" / f"{name}.m3u8", workdir)
+    (workdir / vtt_path).parent.mkdir(parents=True, exist_ok=True)
+    (workdir / vtt_path).write_text(vtt, encoding="utf-8")
+    item = HlsSubtitle(SubtitleSource(vtt_path, language, name), vtt_path, playlist_path)
+    media = write_hls_subtitle(workdir, master_dir, item, mpegts, length)
+    master_path.write_text(with_subtitle_media(text, replace(media, name=label)))
+    return [vtt_path, playlist_path]
+
+
+def with_subtitle_media(master: str, media: SubtitleMedia) -> str:
+    """The master with `media` in its subtitle group, after the tracks it already lists; every
+    variant names the group."""
+    out, listed = [], False
+    for line in master.rstrip("\n").split("\n"):
+        if line.startswith("#EXT-X-STREAM-INF:"):
+            if not listed:
+                out.append(subtitle_media_line(media))
+                listed = True
+            if "SUBTITLES=" not in line:
+                line += f',SUBTITLES="{SUBTITLES_GROUP}"'
+        out.append(line)
+    if not listed:
+        out.append(subtitle_media_line(media))
+    return "\n".join(out) + "\n"
 
 
 def mp4_subtitle_args(source: str, vtts: list[str], languages: list[str], target: str) -> list[str]:
@@ -197,6 +267,10 @@ def _variant_stream(
 class FinishError(RuntimeError):
     """A finisher could not assemble its output from the frames the encode left."""
 
+    def __init__(self, message: str, code: IssueCode = IssueCode.UNDEFINED):
+        super().__init__(message)
+        self.code = code
+
 
 def _run(stream, ffmpeg_binary: str) -> None:
     argv = [ffmpeg_binary, "-hide_banner", "-nostdin", "-y", "-loglevel", "error", *stream.get_args()]
@@ -206,7 +280,14 @@ def _run(stream, ffmpeg_binary: str) -> None:
 
 
 def _frames(workdir: Path, folder: str, extension: str) -> int:
-    return len(list((workdir / folder).glob(f"*.{extension}")))
+    """How many frames were dumped, renumbered 0…n-1 in order: pieces of a chunked encode
+    number theirs by place in the whole timeline, and image2 stops at the first gap."""
+    files = sorted((workdir / folder).glob(f"*.{extension}"), key=lambda path: int(path.stem))
+    for number, path in enumerate(files):
+        target = path.with_name(f"{number:05d}.{extension}")
+        if path != target:
+            path.rename(target)
+    return len(files)
 
 
 def write_storyboard(workdir: Path, finisher: StoryboardFrames, ffmpeg_binary: str) -> None:
@@ -257,7 +338,10 @@ def apply_finishers(
     *,
     ffmpeg_binary: str = "ffmpeg",
     ffprobe: str = "ffprobe",
-) -> None:
+    speech_settings: speech.SpeechSettings | None = None,
+) -> dict[int, speech.Transcript]:
+    """Runs each finisher; returns the transcripts heard, by job index."""
+    transcripts = {}
     for finisher in finishers:
         if isinstance(finisher, HlsMaster):
             write_master(workdir, finisher, ffprobe)
@@ -265,6 +349,9 @@ def apply_finishers(
             write_storyboard(workdir, finisher, ffmpeg_binary)
         elif isinstance(finisher, Mp4Subtitles):
             write_mp4_subtitles(workdir, finisher, ffmpeg_binary)
+        elif isinstance(finisher, Transcription):
+            settings = speech_settings or speech.SpeechSettings()
+            transcripts[finisher.job_index] = write_transcription(workdir, finisher, settings)
         else:
             write_animation(workdir, finisher, ffmpeg_binary)
     for folder in scratch:
@@ -272,3 +359,4 @@ def apply_finishers(
         parent = (workdir / folder).parent
         if parent != workdir and parent.exists() and not any(parent.iterdir()):
             parent.rmdir()
+    return transcripts

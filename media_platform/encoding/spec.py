@@ -20,7 +20,7 @@ GRAVITIES = ("center", "north", "northeast", "east", "southeast", "south", "sout
 @dataclass(frozen=True)
 class VideoSettings:
     codec: VideoCodec = "h264"
-    crf: int | None = None
+    crf: float | None = None  # x264/x265 take fractions: a VMAF search lands between whole steps
     bitrate_kbps: int | None = None
     max_rate_kbps: int | None = None
     min_rate_kbps: int | None = None
@@ -34,6 +34,8 @@ class VideoSettings:
     # Keyframe interval in frames of the output; when set it wins over gop_seconds (a request that
     # counts frames without naming a frame rate: the source's rate is known only on the worker).
     gop_frames: int | None = None
+    # Per-title quality: the worker replaces `crf` by the one whose VMAF reaches this (0-100) on samples.
+    vmaf_target: float | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,9 @@ class JobBase:
     prefix: str = ""
     transformations: tuple[Transformation, ...] = ()
     allow_soft_fail: bool = False
+    # An HDR (PQ/HLG) source: True tone-maps to SDR BT.709, False keeps HDR (10-bit H.265/AV1 with the
+    # source's colour tags), None picks per output (plan/colour.py): SDR for H.264 and images.
+    hdr_to_sdr: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -222,10 +227,61 @@ class PreviewClipJob(JobBase):
     kind: Literal["preview_clip"] = "preview_clip"
 
 
-Job = HlsJob | Mp4Job | ThumbnailJob | AnimationJob | StoryboardJob | ScreenshotsJob | PreviewClipJob
+@dataclass(frozen=True)
+class AudioJob(JobBase):
+    """The source's sound alone, encoded once: an HLS audio rendition and/or a whole file (for
+    remuxing MP4s). Chunked encoding uses it beside video-only pieces."""
+
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    segment_duration: float = 4.0
+    playlist: str | None = "audio/audio.m3u8"
+    segment_pattern: str = "audio/audio%d.ts"
+    filename: str | None = "audio.m4a"
+    kind: Literal["audio"] = "audio"
+
+
+@dataclass(frozen=True)
+class SpeechToTextJob(JobBase):
+    """What is said in the source, heard by Whisper: a plain transcript, JSON with timed segments,
+    SRT and WebVTT captions, each written when its name is set. `mode` trades speed for accuracy
+    (fast, balanced, accurate); the language (ISO 639-1) is detected unless given."""
+
+    transcript_file: str | None = "transcript.txt"
+    json_file: str | None = "transcript.json"
+    srt_file: str | None = "subtitles.srt"
+    vtt_file: str | None = "subtitles.vtt"
+    mode: Literal["fast", "balanced", "accurate"] = "balanced"
+    language: str | None = None
+    # A master playlist (a path in the process's output folder, written by another job) that
+    # lists the captions as a subtitle track once they exist.
+    hls_master: str | None = None
+    kind: Literal["speech_to_text"] = "speech_to_text"
+
+
+Job = (
+    HlsJob
+    | Mp4Job
+    | ThumbnailJob
+    | AnimationJob
+    | StoryboardJob
+    | ScreenshotsJob
+    | PreviewClipJob
+    | AudioJob
+    | SpeechToTextJob
+)
 JOB_KINDS: dict[str, type] = {
     cls.kind: cls  # type: ignore[attr-defined]
-    for cls in (HlsJob, Mp4Job, ThumbnailJob, AnimationJob, StoryboardJob, ScreenshotsJob, PreviewClipJob)
+    for cls in (
+        HlsJob,
+        Mp4Job,
+        ThumbnailJob,
+        AnimationJob,
+        StoryboardJob,
+        ScreenshotsJob,
+        PreviewClipJob,
+        AudioJob,
+        SpeechToTextJob,
+    )
 }
 
 
@@ -261,6 +317,8 @@ def job_from_json(data: dict[str, Any]) -> Job:
             value = tuple(_rendition(item) for item in value)
         elif f.name == "rendition":
             value = _rendition(value)
+        elif f.name == "audio" and isinstance(value, dict):
+            value = AudioSettings(**value)
         elif f.name == "transformations":
             value = tuple(transformation_from_json(item) for item in value)
         elif f.name == "subtitles":

@@ -5,12 +5,27 @@ import socket
 from rq import get_current_job
 
 from media_platform.services.encoding import encoding_process_run
+from media_platform.services.encoding.chunked import encoding_chunk_run, encoding_stitch_run
+
+
+def _who() -> tuple[str, int]:
+    """(worker name, retries left) of the RQ job running now."""
+    job = get_current_job()
+    if job is None:
+        return socket.gethostname(), 0
+    return f"{job.worker_name or socket.gethostname()}:{job.id}", job.retries_left or 0
 
 
 def run_process(process_id: int) -> None:
-    job = get_current_job()
-    retries_left = (job.retries_left or 0) if job is not None else 0
-    worker = job.worker_name if job is not None and job.worker_name else socket.gethostname()
-    encoding_process_run(
-        process_id=process_id, worker_name=f"{worker}:{job.id if job else ''}", retries_left=retries_left
-    )
+    worker, retries = _who()
+    encoding_process_run(process_id=process_id, worker_name=worker, retries_left=retries)
+
+
+def run_chunk(chunk_id: int) -> None:
+    worker, retries = _who()
+    encoding_chunk_run(chunk_id=chunk_id, worker_name=worker, retries_left=retries)
+
+
+def stitch_process(process_id: int) -> None:
+    worker, retries = _who()
+    encoding_stitch_run(process_id=process_id, worker_name=worker, retries_left=retries)

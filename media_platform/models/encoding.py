@@ -140,6 +140,9 @@ class EncodingOutput(models.Model):
     audio_codec = models.CharField(max_length=30, blank=True, default="")
     bit_rate = models.BigIntegerField(null=True, blank=True)
     fps = models.FloatField(null=True, blank=True)
+    vmaf = models.FloatField(
+        null=True, blank=True, help_text="VMAF achieved (0-100), for outputs encoded to a VMAF target"
+    )
     md5 = models.CharField(max_length=32, blank=True, default="")
     sha1 = models.CharField(max_length=40, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)

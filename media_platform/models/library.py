@@ -23,6 +23,10 @@ class Library(models.Model):
         help_text="Comma-separated: 240p,360p,480p,720p,1080p,1440p,2160p",
     )
     mp4_fallback = models.BooleanField(default=False, help_text="Also write play_{resolution}.mp4 up to 720p.")
+    auto_captions = models.BooleanField(
+        default=False,
+        help_text="Transcribe each video's speech (speech to text) into captions in the language heard.",
+    )
     keep_original = models.BooleanField(default=True)
     output_codecs = models.CharField(max_length=50, default="x264")
     max_concurrent_processes = models.PositiveIntegerField(

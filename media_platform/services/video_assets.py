@@ -10,7 +10,7 @@ import time
 from django.conf import settings
 from django.db import transaction
 
-from media_platform.encoding.captions import to_webvtt
+from media_platform.encoding.captions import language_name, to_webvtt
 from media_platform.models import Caption, Video
 from media_platform.services.queueing import enqueue_on_commit
 from media_platform.storage import save_bytes
@@ -40,6 +40,24 @@ def caption_add(*, video: Video, srclang: str, label: str | None, data: bytes) -
         caption.file_name = name
         caption.save()
     return caption
+
+
+AUTO_SUFFIX = " (auto)"
+
+
+def auto_caption_label(language: str) -> str:
+    """What players show for captions made by speech to text: "English (auto)"."""
+    return f"{language_name(language)}{AUTO_SUFFIX}"
+
+
+@transaction.atomic
+def caption_generated_add(*, video: Video, srclang: str, text: str) -> Caption | None:
+    """Captions made by speech to text, as the video's captions for `srclang`. Captions a client
+    uploaded for that language are kept (None returned); earlier generated ones are replaced."""
+    current = Caption.objects.filter(video=video, srclang=srclang).first()
+    if current is not None and not (current.label or "").endswith(AUTO_SUFFIX):
+        return None
+    return caption_add(video=video, srclang=srclang, label=auto_caption_label(srclang), data=text.encode())
 
 
 @transaction.atomic

@@ -35,7 +35,8 @@ def storage() -> Storage:
 
 
 def is_local(store: Storage) -> bool:
-    return isinstance(getattr(store, "_wrapped", store), FileSystemStorage)
+    # isinstance sees through default_storage's lazy wrapper (and sets it up if it was not yet).
+    return isinstance(store, FileSystemStorage)
 
 
 class HashingReader(io.RawIOBase):
@@ -162,3 +163,47 @@ def delete_prefix(prefix: str) -> int:
     bucket = store.bucket  # type: ignore[attr-defined]
     deleted = bucket.objects.filter(Prefix=prefix.rstrip("/") + "/").delete()
     return sum(len(batch.get("Deleted", [])) for batch in deleted)
+
+
+# --- listing and copying inside the storage, without downloading --------------------------
+def list_files(prefix: str) -> list[str]:
+    """Names of every file under a folder of the storage."""
+    store = storage()
+    prefix = prefix.strip("/")
+    if is_local(store):
+        root = Path(store.path(prefix))
+        return sorted(f"{prefix}/{p.relative_to(root).as_posix()}" for p in root.rglob("*") if p.is_file())
+    bucket = store.bucket  # type: ignore[attr-defined]
+    return sorted(item.key for item in bucket.objects.filter(Prefix=prefix + "/"))
+
+
+def copy_file(source: str, target: str) -> None:
+    """Locally a hard link (a plain copy across filesystems); on S3 a server-side copy."""
+    store = storage()
+    if is_local(store):
+        src, dst = Path(store.path(source)), Path(store.path(target))
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if dst.exists():
+            dst.unlink()
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+        return
+    bucket = store.bucket  # type: ignore[attr-defined]
+    bucket.copy({"Bucket": bucket.name, "Key": source}, target)
+
+
+def copy_tree(source_prefix: str, target_prefix: str) -> int:
+    source_prefix, target_prefix = source_prefix.strip("/"), target_prefix.strip("/")
+    names = list_files(source_prefix)
+    for name in names:
+        copy_file(name, target_prefix + name[len(source_prefix) :])
+    return len(names)
+
+
+def download_file(name: str, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with storage().open(name, "rb") as source, open(target, "wb") as handle:
+        shutil.copyfileobj(source, handle, CHUNK)
+    return target

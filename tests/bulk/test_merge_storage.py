@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from media_platform.services.encoding.merge import copy_tree, list_files
-from media_platform.storage import open_read, save_bytes
+from media_platform.storage import copy_tree, list_files, open_read, save_bytes
 from tests.support.s3 import KEY, REGION, SECRET
 
 

@@ -93,7 +93,7 @@ def test_limits_are_configurable():
         ("h264_aac", []),
         ("portrait_rotate90", []),
         ("ten_bit", []),
-        ("hdr_pq", [(Severity.WARNING, IssueCode.TRANSCODING_WARNINGS)]),
+        ("hdr_pq", []),  # what becomes of HDR depends on the jobs: check_colour (test_hdr.py)
         ("interlaced", [(Severity.INFORMATION, IssueCode.TRANSCODING_WARNINGS)]),
         ("vfr", [(Severity.INFORMATION, IssueCode.INVALID_FRAMERATE)]),
         ("two_audio", [(Severity.INFORMATION, IssueCode.TRANSCODING_WARNINGS)]),
@@ -105,8 +105,6 @@ def test_check_source_on_recorded_probes(name, expected):
 
 
 def test_recorded_warning_messages_say_what_happened():
-    assert "HDR" in check_source(source_info("hdr_pq"), LIMITS)[0].message
-    assert check_source(source_info("hdr_pq"), LIMITS)[0].value == "smpte2084"
     assert check_source(source_info("interlaced"), LIMITS)[0].value == "tt"
     assert "2 audio tracks" in check_source(source_info("two_audio"), LIMITS)[0].message
     assert "6-channel" in check_source(source_info("surround"), LIMITS)[0].message
@@ -150,7 +148,6 @@ def test_every_warning_at_once():
     assert codes(issues) == [
         (Severity.INFORMATION, IssueCode.INVALID_FRAMERATE),
         (Severity.WARNING, IssueCode.STREAM_LENGTHS_DIFFERENCE),
-        (Severity.WARNING, IssueCode.TRANSCODING_WARNINGS),
         (Severity.INFORMATION, IssueCode.TRANSCODING_WARNINGS),
         (Severity.INFORMATION, IssueCode.TRANSCODING_WARNINGS),
         (Severity.INFORMATION, IssueCode.TRANSCODING_WARNINGS),

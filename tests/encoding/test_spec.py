@@ -12,6 +12,7 @@ from media_platform.encoding.spec import (
     TRANSFORMATIONS,
     AnimationJob,
     AspectRatio,
+    AudioJob,
     AudioSettings,
     Crop,
     Deinterlace,
@@ -23,6 +24,7 @@ from media_platform.encoding.spec import (
     Resize,
     Rotate,
     ScreenshotsJob,
+    SpeechToTextJob,
     StoryboardJob,
     ThumbnailJob,
     Trim,
@@ -70,6 +72,8 @@ JOBS = [
     StoryboardJob(interval=2.0, columns=5, tile_width=120),
     ScreenshotsJob(quantity=4, filename="s%d.jpg"),
     PreviewClipJob(num_snippets=3, snippet_duration=0.5, video_codec="av1"),
+    AudioJob(audio=AudioSettings(codec="opus", bitrate_kbps=96), segment_duration=6.0, filename=None),
+    SpeechToTextJob(prefix="f6", json_file=None, mode="fast", language="en", hls_master="playlist.m3u8"),
 ]
 
 

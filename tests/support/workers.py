@@ -14,10 +14,10 @@ from rq import SimpleWorker
 QUEUES = ["high", "default", "low", "webhooks"]
 
 
-def run_burst(queues: list[str] | None = None, *, with_scheduler: bool = False) -> None:
-    """Drain the queues with an in-process RQ worker; returns when they are empty."""
+def run_burst(queues: list[str] | None = None, *, with_scheduler: bool = False, max_jobs: int | None = None) -> None:
+    """Drain the queues with an in-process RQ worker; returns when they are empty (or after max_jobs)."""
     worker = django_rq.get_worker(*(queues or QUEUES), worker_class=SimpleWorker)
-    worker.work(burst=True, with_scheduler=with_scheduler, logging_level="WARNING")
+    worker.work(burst=True, with_scheduler=with_scheduler, logging_level="WARNING", max_jobs=max_jobs)
 
 
 def subprocess_env() -> dict[str, str]:

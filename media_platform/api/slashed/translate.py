@@ -35,9 +35,10 @@ from media_platform.storage.s3 import mask_url
 from .locations import Location, storage_key
 from .validate import ValidRequest
 
-# Quality → CRF per codec. The service promises VMAF targets (standard 90, optimal 93,
-# premium 96); until the encoder measures VMAF (a later issue) fixed CRFs stand in, chosen
-# to land near those scores on typical content.
+# Quality → the VMAF the service promises: the worker searches the CRF that reaches it on samples
+# of the source (per title) and reports the score achieved (encoding/quality.py).
+VMAF = {"standard": 90.0, "optimal": 93.0, "premium": 96.0}
+# Fallback CRFs, used only where VMAF cannot be measured: near those scores on typical content.
 CRF = {
     "h264": {"standard": 23, "optimal": 21, "premium": 19},
     "h265": {"standard": 26, "optimal": 24, "premium": 22},
@@ -105,7 +106,10 @@ def _preset() -> str | None:
 def _encode(job: dict, index: int) -> tuple[Job, dict | None]:
     prefix, filename, destination = _file(job["destination"], index)
     codec = job["video_codec"]
-    video = VideoSettings(codec=codec, crf=CRF[codec][job["quality"]], preset=_preset(), fps=job["fps"])
+    quality = job["quality"]
+    video = VideoSettings(
+        codec=codec, crf=CRF[codec][quality], vmaf_target=VMAF[quality], preset=_preset(), fps=job["fps"]
+    )
     rendition = Rendition(name=job["quality"], video=video, audio=AudioSettings(codec=job["audio_codec"]))
     return Mp4Job(prefix=prefix, filename=filename, rendition=rendition), destination
 

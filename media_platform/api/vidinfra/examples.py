@@ -74,6 +74,8 @@ REQUEST = {
         {"output": "thumbnail", "image_format": "jpg", "time": "0.1", "height": 270, "width": 270,
          "destination": DESTINATION},
         {"output": "gif", "height": 180, "width": 320, "framerate": 15, "destination": DESTINATION},
+        {"output": "speech_to_text", "transcript": 1, "json": 1, "srt": 1, "vtt": 1, "mode": "balanced",
+         "destination": DESTINATION},
     ],
 }  # fmt: skip
 RESPONSE = {

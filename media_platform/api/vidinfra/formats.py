@@ -2,13 +2,19 @@
 response lists (defaults filled), plus the keys of its own output type.
 
 Outputs: mp4, hls / advanced_hls (stream[] → a ladder), advanced_mp4 (one MP4 per stream),
-thumbnail, gif. advanced_dash and speech_to_text, and the encryption, cenc_drm and hdr_to_sdr
-options, are not supported yet: a request naming them is refused (400) naming the field.
+thumbnail, gif, speech_to_text (transcript, json, srt, vtt: 1 for each file wanted, at least one;
+mode fast, balanced or accurate, balanced when not given). advanced_dash, and the encryption and
+cenc_drm options, are not supported yet: a request naming them is refused (400) naming the field.
+
+hdr_to_sdr (mp4, and the ladders when given): 1 tone-maps an HDR source (PQ/HLG) to SDR BT.709;
+without it HDR is kept: 10-bit with the source's colour tags for libx265 and libsvtav1, 8-bit with
+those tags for libx264 (which players decode as SDR; a Warning says so). Images are always SDR.
 
 Accepted and echoed but not applied: optimize_bitrate, adjust_crf, min_crf and max_crf (the
-encoder's CRF rate control already adapts the bitrate to the content; per-title CRF search is
-not implemented), the colour fields (outputs keep the source's colour description), and the
-speech_to_text fields (transcript, json, srt, vtt, mode) on other outputs.
+encoder's CRF rate control already adapts the bitrate to the content; the per-title VMAF search
+serves the request API's quality presets), the colour fields (outputs keep the source's colour
+description, BT.709 when tone-mapped), and the speech_to_text fields (transcript, json, srt, vtt,
+mode) on other outputs.
 """
 
 from __future__ import annotations
@@ -24,13 +30,21 @@ from . import video
 from .fields import Bool, Errors, Flag, Number, Text, Time, at, obj, read, truth
 from .locations import Check, s3_object
 
-OUTPUTS = ("mp4", "hls", "advanced_hls", "advanced_mp4", "thumbnail", "gif")
-NOT_YET = ("advanced_dash", "speech_to_text")
-NOT_YET_FIELDS = ("encryption", "cenc_drm", "hdr_to_sdr")
+OUTPUTS = ("mp4", "hls", "advanced_hls", "advanced_mp4", "thumbnail", "gif", "speech_to_text")
+NOT_YET = ("advanced_dash",)
+NOT_YET_FIELDS = ("encryption", "cenc_drm")
 HLS = ("hls", "advanced_hls")
 LADDERS = (*HLS, "advanced_mp4")
 VIDEO = ("mp4", *LADDERS)
 IMAGE_FORMATS = ("jpg", "jpeg", "png", "webp")
+SPEECH_MODES = ("fast", "balanced", "accurate")
+# speech_to_text's flags and the file each one writes at the destination.
+SPEECH_FILES = {
+    "transcript": "transcript.txt",
+    "json": "transcript.json",
+    "srt": "subtitles.srt",
+    "vtt": "subtitles.vtt",
+}
 SAMPLE_RATES = (8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000)
 ECHO_ORDER = (
     "output", "separate_audio", "destination", "stream", "audio_mute", "subtitles", "cenc_drm", "allow_soft_fail",
@@ -76,6 +90,7 @@ MP4_KINDS = {
     "min_crf": Number(integer=True, high=63, text=True),
     "max_crf": Number(integer=True, high=63, text=True),
     **{name: Text(max_length=30) for name in ("color_space", "color_range", "color_trc", "color_primaries")},
+    "hdr_to_sdr": Flag(),
 }
 
 
@@ -116,6 +131,8 @@ def read_format(errors: Errors, data: Any, index: int, checks: list[Check]) -> F
         _video(errors, data, fmt, checks)
     if output == "thumbnail":
         _thumbnail(errors, fmt)
+    if output == "speech_to_text":
+        _speech(errors, fmt)
     ordered = {name: fmt.echo[name] for name in ECHO_ORDER}
     fmt.echo = {**ordered, **{k: v for k, v in fmt.echo.items() if k not in ordered}}
     return fmt
@@ -149,6 +166,10 @@ def _video(errors: Errors, data: dict, fmt: Format, checks: list[Check]) -> None
     clean["subtitles"], fmt.echo["subtitles"] = video.subtitles(errors, data, path, checks)
     if fmt.output in LADDERS:
         clean["stream"], fmt.echo["stream"] = video.streams(errors, data, path)
+        if "hdr_to_sdr" in data:  # shown on mp4 in the service's example; a ladder takes it too
+            hdr, hdr_echo = read(errors, data, path, {"hdr_to_sdr": Flag()})
+            clean.update(hdr)
+            fmt.echo.update(hdr_echo)
         if fmt.output in HLS:
             _hls(errors, fmt)
     else:
@@ -177,7 +198,7 @@ def _mp4(errors: Errors, data: dict, fmt: Format, checks: list[Check]) -> None:
     extra, echo = read(errors, data, path, MP4_KINDS)
     clean.update(extra)
     clean["video_codec"] = clean["video_codec"] or "libx264"
-    fmt.echo.update(echo, video_codec=clean["video_codec"], hdr_to_sdr=0)
+    fmt.echo.update(echo, video_codec=clean["video_codec"])
     codec = video.CODECS[clean["video_codec"]]
     clean["params"], fmt.echo["video_codec_parameters"] = video.codec_parameters(errors, data, path, codec, fmt.notes)
     clean["logo"], fmt.echo["logo"] = video.logo(errors, data, path, checks)
@@ -198,6 +219,16 @@ def _thumbnail(errors: Errors, fmt: Format) -> None:
         errors.add(at(fmt.path, "image_format"), f"image_format must be one of: {', '.join(IMAGE_FORMATS)}")
     fmt.clean["image_format"] = "jpg" if image_format == "jpeg" else image_format
     fmt.echo["image_format"] = image_format
+
+
+def _speech(errors: Errors, fmt: Format) -> None:
+    clean = fmt.clean
+    if not any(clean[flag] for flag in SPEECH_FILES):
+        errors.add(at(fmt.path, "transcript"), "ask for at least one of transcript, json, srt, vtt (set it to 1)")
+    mode = (clean["mode"] or "balanced").lower()
+    if mode not in SPEECH_MODES:
+        errors.add(at(fmt.path, "mode"), f"mode must be one of: {', '.join(SPEECH_MODES)}")
+    clean["mode"] = fmt.echo["mode"] = mode
 
 
 # --- What each format writes, relative to its destination ----------------------------------
@@ -230,4 +261,6 @@ def file_names(fmt: Format) -> list[str]:
         return ["video.mp4"]
     if fmt.output == "thumbnail":
         return [f"thumbnail.{clean['image_format']}"]
+    if fmt.output == "speech_to_text":
+        return [name for flag, name in SPEECH_FILES.items() if clean[flag]]
     return ["animation.gif"]

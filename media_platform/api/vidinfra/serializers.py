@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from media_platform.webhooks.payloads.vidinfra import PUBLIC_STATUSES
 
-from .formats import IMAGE_FORMATS, NOT_YET, OUTPUTS
+from .formats import IMAGE_FORMATS, NOT_YET, OUTPUTS, SPEECH_MODES
 from .video import CODECS
 
 
@@ -87,9 +87,7 @@ class VideoCodecParameters(serializers.Serializer):
 
 
 class Format(serializers.Serializer):
-    output = serializers.ChoiceField(
-        [*OUTPUTS, *NOT_YET], help_text=f"{' and '.join(NOT_YET)} are not supported yet (400)"
-    )
+    output = serializers.ChoiceField([*OUTPUTS, *NOT_YET], help_text=f"{', '.join(NOT_YET)}: not supported yet (400)")
     destination = S3Destination(
         required=False, help_text="Without one, files go to the library's storage under vidinfra/…"
     )
@@ -127,7 +125,14 @@ class Format(serializers.Serializer):
     max_crf = Numeric(required=False, help_text="Accepted and echoed; not applied")
     encryption = serializers.JSONField(required=False, help_text="Not supported yet: must be absent or null")
     cenc_drm = serializers.JSONField(required=False, help_text="Not supported yet: must be absent or null")
-    hdr_to_sdr = Flag(required=False, help_text="Not supported yet: must be absent or 0")
+    hdr_to_sdr = Flag(required=False, help_text="1: tone-map an HDR source to SDR BT.709; 0 or absent keeps HDR")
+    transcript = Flag(required=False, help_text="speech_to_text: 1 writes transcript.txt")
+    json = Flag(required=False, help_text="speech_to_text: 1 writes transcript.json (timed segments)")
+    srt = Flag(required=False, help_text="speech_to_text: 1 writes subtitles.srt")
+    vtt = Flag(required=False, help_text="speech_to_text: 1 writes subtitles.vtt")
+    mode = serializers.ChoiceField(
+        list(SPEECH_MODES), required=False, allow_blank=True, help_text="speech_to_text: default balanced"
+    )
 
 
 class JobRequest(serializers.Serializer):

@@ -9,6 +9,8 @@ the destination's `path`, a format without one lands in the library's storage un
     hls, advanced_hls  <playlist_name>, <height>p/video.m3u8 + segments, audio/ (separate_audio),
                   subtitles/<language>.vtt + .m3u8
     thumbnail     thumbnail.<image_format>   gif           animation.gif
+    speech_to_text  transcript.txt (transcript), transcript.json (json), subtitles.srt (srt),
+                  subtitles.vtt (vtt): those asked for
 
 Sizes: `height`/`width` fit the picture within that box keeping its aspect (never larger than the
 source unless `upscale`); `keyframe` counts frames (seconds = keyframe / framerate); `quality`
@@ -36,6 +38,7 @@ from media_platform.encoding.spec import (
     Rendition,
     Resize,
     Rotate,
+    SpeechToTextJob,
     SubtitleTrack,
     ThumbnailJob,
     Transformation,
@@ -46,7 +49,7 @@ from media_platform.encoding.spec import (
 from media_platform.models import Library
 from media_platform.services.notifiers.vidinfra import format_prefix
 
-from .formats import HLS, Format, rendition_names
+from .formats import HLS, SPEECH_FILES, Format, rendition_names
 from .video import CODECS
 
 GIF_FPS = 10.0
@@ -128,6 +131,8 @@ def _common(fmt: Format) -> dict:
     return {
         "prefix": format_prefix(fmt.index),
         "allow_soft_fail": bool(fmt.clean["allow_soft_fail"]),
+        # Without hdr_to_sdr an HDR source stays HDR (encoding/plan/colour.py); images are SDR anyway.
+        "hdr_to_sdr": bool(fmt.clean.get("hdr_to_sdr")),
         "transformations": transformations,
     }
 
@@ -238,6 +243,21 @@ def _gif(fmt: Format, upscale: bool) -> list[Job]:
     return [animation]
 
 
+def _speech(fmt: Format, upscale: bool) -> list[Job]:
+    clean = fmt.clean
+    names = {flag: name if clean[flag] else None for flag, name in SPEECH_FILES.items()}
+    speech = SpeechToTextJob(
+        prefix=_common(fmt)["prefix"],
+        allow_soft_fail=bool(clean["allow_soft_fail"]),
+        transcript_file=names["transcript"],
+        json_file=names["json"],
+        srt_file=names["srt"],
+        vtt_file=names["vtt"],
+        mode=clean["mode"],
+    )
+    return [speech]
+
+
 TRANSLATORS = {
     "mp4": _mp4,
     "hls": _hls,
@@ -245,4 +265,5 @@ TRANSLATORS = {
     "advanced_mp4": _advanced_mp4,
     "thumbnail": _thumbnail,
     "gif": _gif,
+    "speech_to_text": _speech,
 }

@@ -17,15 +17,18 @@ from ..ladder import display_size
 from ..probe import SourceInfo
 from ..spec import (
     AnimationJob,
+    AudioJob,
     HlsJob,
     Job,
     Mp4Job,
     PreviewClipJob,
     ScreenshotsJob,
+    SpeechToTextJob,
     StoryboardJob,
     ThumbnailJob,
 )
 from ..transforms import Geometry
+from .audio_jobs import plan_audio
 from .graph import EncodeContext, Graph
 from .image_jobs import build_animation, build_storyboard
 from .outputs import (
@@ -40,9 +43,11 @@ from .outputs import (
     PlannedFile,
     StoryboardFrames,
     SubtitleSource,
+    Transcription,
     open_branch,
 )
 from .point_jobs import PointPlan, plan_preview_clip, plan_screenshots, plan_thumbnail
+from .speech_jobs import plan_speech
 from .video_jobs import build_hls, build_mp4, subtitle_copy_outputs
 
 __all__ = [
@@ -57,6 +62,7 @@ __all__ = [
     "PlannedFile",
     "StoryboardFrames",
     "SubtitleSource",
+    "Transcription",
     "plan_process",
     "wants_audio",
 ]
@@ -137,10 +143,10 @@ def plan_timeline(jobs: Sequence[tuple[int, Job]], info: SourceInfo, ctx: Encode
     )
 
 
-def _point(plan: PointPlan, index: int, ctx: EncodeContext) -> Invocation:
+def _point(plan: PointPlan, index: int, ctx: EncodeContext, duration: float | None = None) -> Invocation:
     return Invocation(
         argv=_argv(ctx, plan.outputs),
-        duration=plan.seconds,
+        duration=duration or plan.seconds,
         frames=None,
         weight=plan.seconds,
         job_indexes=(index,),
@@ -150,7 +156,35 @@ def _point(plan: PointPlan, index: int, ctx: EncodeContext) -> Invocation:
     )
 
 
+def _speech(job: SpeechToTextJob, index: int, info: SourceInfo, ctx: EncodeContext) -> list[Invocation]:
+    plan = plan_speech(job, index, info, ctx)
+    if plan is None:
+        return []
+    return [
+        Invocation(
+            argv=_argv(ctx, [plan.output]),
+            duration=plan.seconds,
+            frames=None,
+            # Extracting the sound is quick; the transcription after it is not measured.
+            weight=max(plan.seconds * 0.05, 0.1),
+            job_indexes=(index,),
+            files=tuple(plan.files),
+            finishers=(plan.finisher,),
+            directories=_directories(plan.files, (plan.folder,)),
+            scratch=(plan.folder,),
+        )
+    ]
+
+
 def plan_points(index: int, job: Job, info: SourceInfo, ctx: EncodeContext) -> list[Invocation]:
+    if isinstance(job, SpeechToTextJob):
+        return _speech(job, index, info, ctx)
+    if isinstance(job, AudioJob):
+        outputs, files = plan_audio(job, index, info, ctx)
+        if not outputs:
+            return []
+        # Audio alone encodes some twenty times faster than real time: a small share of the work.
+        return [_point(PointPlan(outputs, files, info.duration * 0.05), index, ctx, duration=info.duration)]
     if isinstance(job, ThumbnailJob):
         return [_point(plan_thumbnail(job, index, info, ctx), index, ctx)]
     if isinstance(job, ScreenshotsJob):

@@ -34,7 +34,8 @@ def video_options(video: VideoSettings, *, fps: float | None, threads: int = 0) 
     if video.bitrate_kbps:
         opts["b:v"] = f"{video.bitrate_kbps}k"
     elif video.crf is not None:
-        opts["crf"] = video.crf
+        # svt-av1 takes whole CRFs only; x264 and x265 take fractions (a VMAF search picks them).
+        opts["crf"] = round(video.crf) if video.codec == "av1" else video.crf
     if video.max_rate_kbps:
         opts["maxrate"] = f"{video.max_rate_kbps}k"
         opts["bufsize"] = f"{video.bufsize_kbits or video.max_rate_kbps * 2}k"

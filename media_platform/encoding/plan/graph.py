@@ -13,6 +13,7 @@ from ..ladder import display_size
 from ..probe import SOURCE_FORMATS, SourceInfo, VideoStreamInfo
 from ..spec import Job, Watermark
 from ..transforms import FilterStep, OverlayStep, VideoStep
+from .colour import colour_branches
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,10 @@ class EncodeContext:
     until: float | None = None  # … to here (source time)
     segment_start_number: int = 0
     max_pixels: int | None = None
+    # A piece of a longer timeline (chunked encoding): outputs carry the piece's place in it,
+    # so pieces join without a timestamp jump, and samplings follow the whole timeline.
+    output_ts_offset: float | None = None
+    timeline: float | None = None
 
 
 def fan_out(stream: Any, count: int, *, audio: bool = False) -> list[Any]:
@@ -89,7 +94,8 @@ class Graph:
             # Decode once, deinterlace once: every output of an interlaced source needs it.
             video = video.filter("bwdif", mode="send_frame", parity="auto", deint="interlaced")
         video = to_display_size(video, info.video)
-        self._video = iter(fan_out(video, len(jobs)))
+        # An HDR source is tone-mapped here, once, for the jobs that want SDR.
+        self._video = iter(colour_branches(video, info.video, jobs, fan_out))
         audio_count = audio_consumers if info.audio else 0
         self._audio = (
             iter(fan_out(self.source[str(info.audio[0].index)], audio_count, audio=True)) if audio_count else iter(())

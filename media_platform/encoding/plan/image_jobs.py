@@ -29,8 +29,10 @@ def dump_dir(index: int, name: str) -> str:
     return f".work/{index}-{name}"
 
 
-def dump(stream: Any, folder: str, extension: str) -> Any:
-    opts: dict[str, Any] = {"fps_mode": "passthrough", "start_number": 0}
+def dump(stream: Any, folder: str, extension: str, start_number: int = 0) -> Any:
+    """Frames numbered from `start_number`: a piece of a longer timeline numbers its frames by
+    their place in the whole, so the pieces' frames sort into one sequence."""
+    opts: dict[str, Any] = {"fps_mode": "passthrough", "start_number": start_number}
     if extension == "jpg":
         opts.update({"c:v": "mjpeg", "pix_fmt": "yuvj420p", "q:v": 3})
     else:
@@ -60,7 +62,8 @@ def build_storyboard(job: StoryboardJob, index: int, graph: Graph, branch: Branc
         index, folder, sprite, vtt, job.sprite_file, job.interval, job.columns, tile_width, tile_height, g.duration
     )
     files = [PlannedFile(index, sprite, "sprite"), PlannedFile(index, vtt, "vtt")]
-    return Built([dump(stream, folder, "jpg")], files, [finisher], 0.0, frames=count, dumps=(folder,))
+    first = round((graph.ctx.seek or 0) / job.interval)
+    return Built([dump(stream, folder, "jpg", first)], files, [finisher], 0.0, frames=count, dumps=(folder,))
 
 
 def build_animation(job: AnimationJob, index: int, graph: Graph, branch: Branch) -> Built:
@@ -69,16 +72,20 @@ def build_animation(job: AnimationJob, index: int, graph: Graph, branch: Branch)
     folder = dump_dir(index, "animation")
     stream = branch.video
     if job.frame_count:
-        # A time-lapse: frame_count pictures sampled evenly across the whole source.
-        rate = max(job.frame_count / max(g.duration, 0.001), 0.000001)
+        # A time-lapse: frame_count pictures sampled evenly across the whole source (the whole
+        # timeline, when this is a piece of it).
+        timeline = graph.ctx.timeline or g.duration
+        rate = max(job.frame_count / max(timeline, 0.001), 0.000001)
         stream = stream.filter("fps", fps=f"{rate:.6f}")
-        frames = job.frame_count
+        frames = max(1, round(job.frame_count * g.duration / max(timeline, 0.001)))
+        first = int((graph.ctx.seek or 0) * rate)
     else:
         seconds = min(g.duration, GIF_MAX_SECONDS)
         stream = stream.filter("trim", duration=seconds).filter("fps", fps=f"{job.fps:g}")
         frames = max(1, int(seconds * job.fps))
+        first = 0
     stream = stream.filter("scale", width, height)
     path = join(job.prefix, job.filename)
     finisher = AnimationFrames(index, folder, path, job.fps, job.frame_count)
     files = [PlannedFile(index, path, "animation", None, width, height)]
-    return Built([dump(stream, folder, "png")], files, [finisher], 0.0, frames=frames, dumps=(folder,))
+    return Built([dump(stream, folder, "png", first)], files, [finisher], 0.0, frames=frames, dumps=(folder,))

@@ -17,6 +17,7 @@ class PlannedFile:
     job_index: int
     path: str
     # master | variant | audio | mp4 | image | images | sprite | vtt | animation | subtitles | subtitles_playlist
+    # | transcript (speech to text's text and JSON; its SRT and WebVTT are subtitles)
     role: str
     rendition: str | None = None
     width: int | None = None
@@ -101,7 +102,19 @@ class AnimationFrames:
     frame_count: int | None
 
 
-Finisher = HlsMaster | StoryboardFrames | AnimationFrames | Mp4Subtitles
+@dataclass(frozen=True)
+class Transcription:
+    """Transcribe the WAV the invocation extracted, then write each (format, path) asked for:
+    format one of text | json | srt | vtt."""
+
+    job_index: int
+    audio: str
+    outputs: tuple[tuple[str, str], ...]
+    mode: str = "balanced"
+    language: str | None = None
+
+
+Finisher = HlsMaster | StoryboardFrames | AnimationFrames | Mp4Subtitles | Transcription
 
 
 @dataclass

@@ -14,6 +14,7 @@ from ..probe import SubtitleStreamInfo, copyable_subtitles
 from ..spec import AudioSettings, HlsJob, Job, Mp4Job, Rendition, Trim
 from ..transforms import Geometry, fit_within
 from .codecs import audio_options, video_options
+from .colour import colour_options
 from .graph import Graph, fan_out
 from .outputs import (
     Branch,
@@ -63,6 +64,8 @@ def encode_options(rendition: Rendition, graph: Graph, *, with_audio: bool) -> d
     if with_audio:
         rate = graph.info.audio[0].sample_rate if graph.info.audio else None
         opts.update(audio_options(rendition.audio, source_rate=rate))
+    if graph.ctx.output_ts_offset:
+        opts["output_ts_offset"] = round(graph.ctx.output_ts_offset, 6)
     return {**opts, **MUXING}
 
 
@@ -114,6 +117,7 @@ def build_hls(job: HlsJob, index: int, graph: Graph, branch: Branch) -> Built:
             files.append(PlannedFile(index, mp4_path, "mp4", rendition.name, width, height))
         streams = [video] + ([audio] if audio is not None else [])
         opts = encode_options(rendition, graph, with_audio=audio is not None)
+        opts.update(colour_options(job, rendition, graph.info.video))
         opts["flags"] = "+global_header"  # MP4 needs codec headers up front; TS repeats them anyway
         outputs.append(ffmpeg.output(*streams, tee_target(slaves), f="tee", **opts))
         playlist = slaves[0][1]
@@ -170,6 +174,7 @@ def build_mp4(job: Mp4Job, index: int, graph: Graph, branch: Branch) -> Built:
     streams = [video] + ([branch.audio] if with_audio else [])
     path = join(job.prefix, job.filename)
     opts = encode_options(job.rendition, graph, with_audio=with_audio)
+    opts.update(colour_options(job, job.rendition, graph.info.video))
     output = ffmpeg.output(*streams, path, movflags="+faststart", **opts)
     files = [PlannedFile(index, path, "mp4", job.rendition.name, width, height)]
     frames = expected_frames(job.rendition, graph, branch.geometry.duration)

@@ -15,9 +15,11 @@ from media_platform.encoding.plan import EncodeContext, Invocation, plan_process
 from media_platform.encoding.probe import SourceInfo
 from media_platform.encoding.runner import RunResult, run_ffmpeg
 from media_platform.encoding.spec import Job
+from media_platform.encoding.speech import Transcript
 
 from .faults import EnvironmentFault, InputError, LeaseLost
 from .progress import ProgressRecorder
+from .speech import captions_into_masters, speech_settings, speech_without_audio
 
 
 class Cancelled(Exception):
@@ -32,6 +34,7 @@ class Execution:
     commands: list[str] = field(default_factory=list)
     main: RunResult | None = None
     invocations: list[Invocation] = field(default_factory=list)
+    transcripts: dict[int, Transcript] = field(default_factory=dict)  # what speech jobs heard
 
 
 def _context(source: Path) -> EncodeContext:
@@ -70,7 +73,7 @@ def _run(invocation: Invocation, outdir: Path, info: SourceInfo, on_progress, re
 def execute(
     jobs: Sequence[tuple[int, Job]], info: SourceInfo, source: Path, outdir: Path, recorder: ProgressRecorder
 ) -> Execution:
-    execution = Execution()
+    execution = Execution(failed=speech_without_audio(jobs, info))
     invocations = plan_process(jobs, info, _context(source))
     execution.invocations = list(invocations)
     total = sum(inv.weight for inv in invocations) or 1.0
@@ -91,23 +94,25 @@ def execute(
         else:
             _failed(invocation, result, by_index, info, source, outdir, recorder, execution)
         done += invocation.weight
+    captions_into_masters(jobs, execution.transcripts, outdir, execution.failed)
     return execution
 
 
 def _finish(invocation: Invocation, outdir: Path, execution: Execution) -> None:
     try:
-        apply_finishers(
+        transcripts = apply_finishers(
             outdir,
             invocation.finishers,
             invocation.scratch,
             ffmpeg_binary=settings.FFMPEG_BINARY,
             ffprobe=settings.FFPROBE_BINARY,
+            speech_settings=speech_settings(),
         )
+        execution.transcripts.update(transcripts)
     except FinishError as exc:
+        message = str(exc) if exc.code is not IssueCode.UNDEFINED else f"Assembling the output failed: {exc}"
         for index in invocation.job_indexes:
-            execution.failed.setdefault(
-                index, Issue(Severity.ERROR, IssueCode.UNDEFINED, f"Assembling the output failed: {exc}")
-            )
+            execution.failed.setdefault(index, Issue(Severity.ERROR, exc.code, message))
 
 
 def _failed(invocation, result, by_index, info, source, outdir, recorder, execution) -> None:

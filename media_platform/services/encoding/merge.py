@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from media_platform.encoding.spec import HlsJob, job_from_json
 from media_platform.models import EncodingJob, EncodingOutput, EncodingProcess, Video
-from media_platform.storage import exists, open_read, storage
-from media_platform.storage.files import is_local
+from media_platform.storage import copy_file, copy_tree, exists, open_read
 
 STREAM_INF = "#EXT-X-STREAM-INF:"
 BANDWIDTH = re.compile(r"(?:^|,)BANDWIDTH=(\d+)")
@@ -30,43 +28,6 @@ VIDEO_INFO_FIELDS = ("width", "height", "length", "framerate", "rotation", "sour
 def wants_merge(process: EncodingProcess) -> bool:
     recipe = process.recipe or {}
     return bool(recipe.get("merge")) and process.video_id is not None and process.destination.get("kind") == "video"
-
-
-# --- storage: list and copy without downloading ------------------------------------------
-def list_files(prefix: str) -> list[str]:
-    """Names of every file under a folder of the storage."""
-    store = storage()
-    prefix = prefix.strip("/")
-    if is_local(store):
-        root = Path(store.path(prefix))
-        return sorted(f"{prefix}/{p.relative_to(root).as_posix()}" for p in root.rglob("*") if p.is_file())
-    bucket = store.bucket  # type: ignore[attr-defined]
-    return sorted(item.key for item in bucket.objects.filter(Prefix=prefix + "/"))
-
-
-def copy_file(source: str, target: str) -> None:
-    """Locally a hard link (a plain copy across filesystems); on S3 a server-side copy."""
-    store = storage()
-    if is_local(store):
-        src, dst = Path(store.path(source)), Path(store.path(target))
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if dst.exists():
-            dst.unlink()
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copy2(src, dst)
-        return
-    bucket = store.bucket  # type: ignore[attr-defined]
-    bucket.copy({"Bucket": bucket.name, "Key": source}, target)
-
-
-def copy_tree(source_prefix: str, target_prefix: str) -> int:
-    source_prefix, target_prefix = source_prefix.strip("/"), target_prefix.strip("/")
-    names = list_files(source_prefix)
-    for name in names:
-        copy_file(name, target_prefix + name[len(source_prefix) :])
-    return len(names)
 
 
 # --- the master playlist ------------------------------------------------------------------

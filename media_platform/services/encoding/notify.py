@@ -9,7 +9,7 @@ from django.utils.module_loading import import_string
 
 from media_platform.models import EncodingProcess
 from media_platform.services.webhooks import webhook_enqueue
-from media_platform.status import Event, row
+from media_platform.status import BunnyWebhookStatus, Event, row
 from media_platform.webhooks.payloads import bunny_payload
 
 Notifier = Callable[[EncodingProcess, Event], None]
@@ -32,6 +32,26 @@ def notify_bunny(process: EncodingProcess, event: Event) -> None:
         url=library.webhook_url,
         payload=bunny_payload(library_id=library.pk, video_guid=guid, status=int(status)),
         event_key=event_key(process, event, "bunny"),
+        dialect="bunny",
+        subject=f"video:{guid}",
+        process=process,
+        video_guid=process.video.guid,
+    )
+
+
+def notify_bunny_captions_generated(process: EncodingProcess) -> None:
+    """bunny's status 9 (CaptionsGenerated): captions made by speech to text were attached to the
+    video. Once per process run, whatever number of languages."""
+    library = process.library
+    if process.video_id is None or not library.webhook_url:
+        return
+    guid = str(process.video.guid)
+    status = BunnyWebhookStatus.CAPTIONS_GENERATED
+    webhook_enqueue(
+        library=library,
+        url=library.webhook_url,
+        payload=bunny_payload(library_id=library.pk, video_guid=guid, status=int(status)),
+        event_key=f"bunny:{process.pk}:{process.generation}:captions_generated",
         dialect="bunny",
         subject=f"video:{guid}",
         process=process,

@@ -7,8 +7,9 @@ import math
 from django.conf import settings
 
 from media_platform.encoding.ladder import build_ladder, mp4_fallback_names, parse_resolutions
+from media_platform.encoding.names import safe_join
 from media_platform.encoding.probe import SourceInfo
-from media_platform.encoding.spec import AnimationJob, HlsJob, Job, StoryboardJob, ThumbnailJob
+from media_platform.encoding.spec import AnimationJob, HlsJob, Job, SpeechToTextJob, StoryboardJob, ThumbnailJob
 from media_platform.models import EncodingProcess
 
 THUMBNAIL_FILE = "thumbnail.jpg"
@@ -29,12 +30,30 @@ def bunny_video_jobs(process: EncodingProcess, info: SourceInfo) -> list[Job]:
     ladder = build_ladder(info.video, enabled, preset=settings.ENCODER_PRESET or None)
     mp4 = tuple(mp4_fallback_names(ladder)) if recipe.get("mp4_fallback", library.mp4_fallback) else ()
     thumbnail_ms = video.thumbnail_time if video is not None else None
-    return [
-        HlsJob(renditions=tuple(ladder), mp4_fallback=mp4),
+    hls = HlsJob(renditions=tuple(ladder), mp4_fallback=mp4)
+    jobs: list[Job] = [
+        hls,
         ThumbnailJob(time=thumbnail_ms / 1000 if thumbnail_ms is not None else None, filename=THUMBNAIL_FILE),
         AnimationJob(filename="preview.webp"),
         StoryboardJob(interval=storyboard_interval(info.duration), columns=10, tile_width=160),
     ]
+    if library.auto_captions:
+        jobs.append(auto_captions_job(hls))
+    return jobs
+
+
+def auto_captions_job(hls: HlsJob) -> SpeechToTextJob:
+    """Captions in the language heard: no files of its own; the transcript becomes the video's
+    caption and a subtitle track of the master (services.encoding.speech). Its failure (a silent
+    source) costs the video nothing but the captions."""
+    return SpeechToTextJob(
+        transcript_file=None,
+        json_file=None,
+        srt_file=None,
+        vtt_file=None,
+        hls_master=safe_join(hls.prefix, hls.playlist_name),
+        allow_soft_fail=True,
+    )
 
 
 def tpstreams_jobs(process: EncodingProcess, info: SourceInfo) -> list[Job]:

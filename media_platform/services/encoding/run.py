@@ -7,15 +7,12 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from media_platform.encoding.diagnostics import Limits, check_encode, check_output_streams, check_source
 from media_platform.encoding.issues import Issue, IssueCode, Severity
-from media_platform.encoding.names import UnsafeName
 from media_platform.encoding.probe import SourceInfo, probe_file
 from media_platform.encoding.spec import Job, job_from_json
-from media_platform.encoding.transforms import TransformError
 from media_platform.models import EncodingJob, EncodingProcess, Video
 from media_platform.services.messages import transcoding_messages_add
 from media_platform.status import Event, ProcessStatus
@@ -23,19 +20,23 @@ from media_platform.storage import workspace
 
 from . import recipes
 from .assets import resolve_assets
+from .chunked import chunked_start, wants_chunks
+from .complete import complete, missing_output
 from .create import encoding_jobs_save
 from .events import process_event
-from .execute import Cancelled, Execution, execute
-from .faults import EnvironmentFault, InputError, LeaseLost
+from .execute import Execution, execute
+from .faults import InputError
+from .guard import encoding_process_fail, guarded
 from .inspect import Inspected, inspect_outputs
 from .lease import claim, ensure_lease, heartbeat
 from .merge import VIDEO_INFO_FIELDS, video_info_updates
 from .progress import ProgressRecorder
-from .publish import publish_video, record_outputs, upload
+from .publish import upload
+from .quality import quality_measure, quality_prepare, quality_record
 from .source import materialize
 
 log = logging.getLogger(__name__)
-RETRYABLE = (EnvironmentFault, OSError, DatabaseError)
+__all__ = ["encoding_process_fail", "encoding_process_run"]
 
 
 def encoding_process_run(*, process_id: int, worker_name: str, retries_left: int = 0) -> None:
@@ -43,52 +44,9 @@ def encoding_process_run(*, process_id: int, worker_name: str, retries_left: int
     if process is None:
         return  # finished, cancelled, or alive on another worker
     process_event(process, Event.STARTED)
-    try:
+    with guarded(process, retries_left=retries_left):
         with heartbeat(process) as lease_lost, workspace(process.public_id) as work:
             _run(process, work, ProgressRecorder(process, lease_lost))
-    except InputError as exc:
-        encoding_process_fail(process=process, issue=exc.issue)
-    except (TransformError, UnsafeName) as exc:
-        # A request that cannot apply to this source (a trim past its end, an unusable name).
-        encoding_process_fail(process=process, issue=Issue(Severity.ERROR, IssueCode.UNDEFINED, str(exc)))
-    except LeaseLost:
-        log.info("process %s: lease lost, leaving it to the worker that holds it", process.public_id)
-    except Cancelled:
-        process_event(process, Event.CANCELLED, fail_message="Cancelled")
-    except RETRYABLE as exc:
-        if retries_left > 0:
-            _release(process, f"{type(exc).__name__}: {exc}")
-        else:
-            issue = Issue(Severity.ERROR, IssueCode.UNDEFINED, f"Processing failed after retries: {exc}")
-            encoding_process_fail(process=process, issue=issue)
-        raise
-    except Exception as exc:
-        # Our own bug: fail loudly rather than leave the process PROCESSING for ever.
-        log.exception("process %s: unexpected error", process.public_id)
-        issue = Issue(
-            Severity.ERROR, IssueCode.UNDEFINED, f"Internal error while processing: {type(exc).__name__}: {exc}"
-        )
-        encoding_process_fail(process=process, issue=issue)
-        raise
-
-
-def encoding_process_fail(*, process: EncodingProcess, issue: Issue) -> None:
-    with transaction.atomic():
-        transcoding_messages_add(process=process, issues=[issue])
-        EncodingJob.objects.filter(process=process).exclude(status=ProcessStatus.FINISHED).update(
-            status=ProcessStatus.FAILED, error_message=issue.message, finished_at=timezone.now()
-        )
-        process_event(process, Event.FAILED, fail_message=issue.message, error_code=issue.code.name)
-
-
-def _release(process: EncodingProcess, reason: str) -> None:
-    """Back to the queue for RQ's retry: no longer ours, not failed."""
-    try:
-        EncodingProcess.objects.filter(pk=process.pk, claim_token=process.claim_token).update(
-            status=ProcessStatus.ENQUEUED, claim_token="", log_tail=reason[-4000:]
-        )
-    except DatabaseError:
-        log.warning("process %s: could not release (database down); reconcile will", process.public_id)
 
 
 # Dialects whose responses report the source's MD5 and SHA-1 (one extra read of the file).
@@ -159,7 +117,16 @@ def _run(process: EncodingProcess, work: Path, recorder: ProgressRecorder) -> No
         info = _probe(process, source)
         jobs = resolve_assets(process, _jobs(process, info), work)
         process_event(process, Event.ENCODING)
+        jobs = quality_prepare(
+            process=process, jobs=jobs, info=info, source=source, work=work, should_stop=recorder.should_stop
+        )
+        if wants_chunks(jobs, info):
+            chunked_start(process=process, info=info, jobs=jobs, source=source)
+            return  # the pieces go to any worker; the last one to finish hands over to the stitch
         execution = execute(jobs, info, source, outdir, recorder)
+        achieved = quality_measure(
+            process=process, jobs=jobs, info=info, source=source, outdir=outdir, execution=execution
+        )
     EncodingProcess.objects.filter(pk=process.pk).update(command="\n".join(execution.commands)[:20000])
     inspected = _verify(process, info, execution, outdir)
     ensure_lease(process)
@@ -167,16 +134,15 @@ def _run(process: EncodingProcess, work: Path, recorder: ProgressRecorder) -> No
         started_upload_at=timezone.now()
     )
     prefix = upload(process, outdir)
-    _complete(process, prefix, inspected, execution)
+    complete(process, prefix, inspected, execution.failed, execution.transcripts)
+    quality_record(process=process, achieved=achieved)
 
 
 def _verify(process: EncodingProcess, info: SourceInfo, execution: Execution, outdir: Path) -> list[Inspected]:
     planned = [f for inv in execution.invocations for f in inv.files if f.job_index not in execution.failed]
     inspected, missing = inspect_outputs(outdir, planned)
     for item in missing:
-        execution.failed.setdefault(
-            item.job_index, Issue(Severity.ERROR, IssueCode.UNDEFINED, f"The encode produced no {item.path}.")
-        )
+        execution.failed.setdefault(item.job_index, missing_output(item.path))
     main = execution.invocations[0] if execution.invocations else None
     issues: list[Issue] = []
     if main is not None and main.frames is not None and execution.main is not None:
@@ -197,25 +163,3 @@ def _verify(process: EncodingProcess, info: SourceInfo, execution: Execution, ou
 
 def _soft(process: EncodingProcess, index: int) -> bool:
     return EncodingJob.objects.filter(process=process, index=index, allow_soft_fail=True).exists()
-
-
-def _complete(process: EncodingProcess, prefix: str, inspected: list[Inspected], execution: Execution) -> None:
-    now = timezone.now()
-    with transaction.atomic():
-        ensure_lease(process)
-        record_outputs(process, inspected)
-        for index, issue in execution.failed.items():
-            EncodingJob.objects.filter(process=process, index=index).update(
-                status=ProcessStatus.FAILED, error_message=issue.message, finished_at=now
-            )
-        transcoding_messages_add(process=process, issues=list(execution.failed.values()))
-        EncodingJob.objects.filter(process=process, status=ProcessStatus.PROCESSING).update(
-            status=ProcessStatus.FINISHED, progress=100, finished_at=now, finished_upload_at=now
-        )
-        seconds = sum(i.duration or 0 for i in inspected if i.file.role in ("variant", "mp4"))
-        EncodingProcess.objects.filter(pk=process.pk).update(encoded_seconds=seconds)
-        if process.destination.get("kind") == "video":
-            publish_video(process, prefix, inspected)
-        event = Event.PARTIALLY_FAILED if execution.failed else Event.FINISHED
-        message = "; ".join(issue.message for issue in execution.failed.values())
-        process_event(process, event, fail_message=message)
