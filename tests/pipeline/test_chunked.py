@@ -49,7 +49,8 @@ def test_a_long_upload_is_encoded_in_pieces_and_stitched(bunny, library_keys, cl
     process = EncodingProcess.objects.get(video__guid=guid)
     chunks = list(EncodingChunk.objects.filter(process=process).order_by("index"))
     assert [(c.kind, c.start, c.end, c.status) for c in chunks] == [
-        ("video", 0, 4, "FINISHED"), ("video", 4, 8, "FINISHED"), ("video", 8, 12, "FINISHED"), ("audio", 0, 12, "FINISHED")
+        ("video", 0, 4, "FINISHED"), ("video", 4, 8, "FINISHED"), ("video", 8, 12, "FINISHED"),
+        ("audio", 0, 12, "FINISHED"),
     ]  # fmt: skip
     master = served(client, guid, "playlist.m3u8").decode()
     assert "TYPE=AUDIO" in master and 'AUDIO="audio"' in master and "180p/video.m3u8" in master
