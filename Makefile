@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HLSJS_VERSION := 1.7.4
 DASHJS_VERSION := 4.7.4
-APT_RUNTIME := ffmpeg redis-server nodejs npm
+APT_RUNTIME := ffmpeg redis-server
 APT_TEST := chromium chromium-driver espeak-ng fonts-dejavu-core
 
 .PHONY: up setup test test-fast chaos bench lint system-packages test-packages venv vendor clean
@@ -36,6 +36,7 @@ lint: venv
 system-packages:
 	@missing=""; for p in $(APT_RUNTIME); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing $$(command -v node >/dev/null 2>&1 || echo nodejs) npm"; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; fi
 
