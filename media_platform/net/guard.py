@@ -132,7 +132,10 @@ def url_host_problem(url: str) -> str | None:
 
     The check before a request is made; connections through guarded_session check again at the
     socket, so a DNS answer that changes in between still cannot reach a private address."""
-    parsed = urlparse(url)
+    try:
+        parsed = urlparse(url)
+    except ValueError:
+        return "host (none) does not resolve"
     host = parsed.hostname or ""
     try:
         port = parsed.port or (443 if parsed.scheme == "https" else 80)

@@ -100,7 +100,10 @@ class S3Location:
 
 def parse_s3_url(url: str) -> S3Location:
     """`s3://bucket/path/?access_key=…&secret_key=…&region=…&endpoint=…` (TPStreams' form)."""
-    parsed = urlparse(url)
+    try:
+        parsed = urlparse(url)
+    except ValueError:
+        raise S3Error(f"'{mask_url(url)}' is not an s3://bucket/path URL") from None
     if parsed.scheme != "s3" or not parsed.netloc:
         raise S3Error(f"'{mask_url(url)}' is not an s3://bucket/path URL")
     query = {k: v[-1] for k, v in parse_qs(parsed.query.replace("+", "%2B")).items()}  # AWS secrets hold a raw "+"
@@ -116,7 +119,11 @@ def parse_s3_url(url: str) -> S3Location:
 
 def mask_url(url: str) -> str:
     """The URL with access_key and secret_key values masked."""
-    parsed = urlparse(url)
+    try:
+        parsed = urlparse(url)
+    except ValueError:  # not a URL at all: mask whatever follows the first `?`
+        base, mark, query = url.partition("?")
+        return f"{base}{mark}{'****' if query else ''}"
     if not parsed.query:
         return url
     parts = []

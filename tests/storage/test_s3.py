@@ -8,7 +8,7 @@ import requests
 from media_platform.encoding.spec import Mp4Job, Rendition, ThumbnailJob, VideoSettings
 from media_platform.models import EncodingProcess, Video
 from media_platform.services.encoding import encoding_process_create
-from media_platform.storage.s3 import S3Location, mask_url, parse_s3_url
+from media_platform.storage.s3 import S3Error, S3Location, mask_url, parse_s3_url
 from tests.support.bunny import create_video, get_video, upload
 from tests.support.s3 import KEY, REGION, SECRET
 from tests.support.workers import run_burst
@@ -98,3 +98,10 @@ def test_s3_urls_parse_and_mask_their_secrets():
     assert (location.access_key, location.secret_key) == ("AKIAABCDEFGH", "verysecret1234")
     masked = mask_url(url)
     assert "verysecret1234" not in masked and "secret_key=****1234" in masked and "access_key=****EFGH" in masked
+
+
+def test_a_url_python_cannot_parse_is_refused_and_still_masked():
+    url = "s3://[bucket/path?access_key=AKIAABCDEFGH&secret_key=verysecret1234"
+    with pytest.raises(S3Error, match="is not an s3://bucket/path URL") as refused:
+        parse_s3_url(url)
+    assert "verysecret1234" not in str(refused.value)

@@ -54,7 +54,10 @@ class Storage:
 def endpoint_url(value: str, use_tls: bool) -> str | None:
     """The endpoint as a URL (scheme added from use_tls when missing); None when it is not one."""
     url = value if "://" in value else f"{'https' if use_tls else 'http'}://{value}"
-    parsed = urlparse(url)
+    try:
+        parsed = urlparse(url)
+    except ValueError:  # "Invalid IPv6 URL": an unbalanced bracket
+        return None
     if parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.path.strip("/") or parsed.query:
         return None
     try:

@@ -32,10 +32,13 @@ def url_source(url: str, headers: dict | None = None) -> dict:
 
 def display_url(url: str) -> str:
     """scheme://host/path: no user info, no query string."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+    except ValueError:  # not a URL one could fetch anyway: show only its scheme
+        return url.split(":", 1)[0] + ":"
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 

@@ -201,3 +201,10 @@ def test_a_body_that_is_not_json_is_refused(vidinfra, buckets):
 
 def test_a_body_that_is_not_an_object_is_refused(vidinfra, buckets):
     assert_refused(vidinfra.post("/jobs", [1, 2], format="json"), "body")
+
+
+def test_an_endpoint_that_is_not_a_url_is_refused(vidinfra, buckets):
+    data = buckets.point(body())
+    data["format"][0]["destination"]["endpoint"] = "http://[::1"
+
+    assert_refused(vidinfra.post("/jobs", data, format="json"), "format[0].destination.endpoint")
