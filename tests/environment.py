@@ -21,8 +21,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_redis(folder: str) -> tuple[subprocess.Popen, int]:
-    port = free_port()
+def start_redis(folder: str, port: int | None = None) -> tuple[subprocess.Popen, int]:
+    port = port or free_port()
     process = subprocess.Popen(
         [
             "redis-server",
@@ -83,3 +83,19 @@ def pytest_unconfigure(config):
 
 def redis_port() -> int:
     return _state["redis_port"]
+
+
+def stop_redis() -> None:
+    """Stop this test process's Redis as a crash would (SIGKILL): what it held is gone."""
+    redis = _state.get("redis")
+    if redis is not None and redis.poll() is None:
+        redis.kill()
+        redis.wait(timeout=10)
+
+
+def start_redis_again() -> None:
+    """A fresh, empty Redis on the same port, as after a restart without persistence."""
+    redis = _state.get("redis")
+    if redis is not None and redis.poll() is None:
+        return
+    _state["redis"], _ = start_redis(_state["root"], _state["redis_port"])

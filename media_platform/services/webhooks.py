@@ -57,7 +57,9 @@ def webhook_enqueue(
         },
     )
     if created:
-        enqueue_on_commit("webhooks", DELIVER, subject)
+        # robust: the row is the outbox. With Redis down it waits, pending, for `webhook_sweep`;
+        # the change it reports (a process finishing on a worker) must not fail with it.
+        transaction.on_commit(lambda: enqueue("webhooks", DELIVER, subject), robust=True)
     return delivery if created else None
 
 

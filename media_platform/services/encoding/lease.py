@@ -27,10 +27,17 @@ def stale_before() -> timezone.datetime:
 
 
 def claim(process_id: int, worker_name: str) -> EncodingProcess | None:
-    """Take the process if it is waiting, or running with a worker that stopped beating."""
+    """Take the process if it is waiting, or running with a worker that stopped beating, or held
+    by an earlier run of this same RQ job (`worker_name` ends in ":<job id>"). RQ runs a job again
+    only once that run failed or was found abandoned, so its lease is dead however recent its last
+    beat; without this the retry would find the lease fresh, do nothing, and leave the process to
+    `reconcile` (a run that could not release it with the database down, a SIGKILLed worker)."""
     token = uuid.uuid4().hex
     waiting = Q(status=ProcessStatus.ENQUEUED)
     orphaned = Q(status=ProcessStatus.PROCESSING) & (Q(heartbeat_at__lt=stale_before()) | Q(heartbeat_at=None))
+    _, colon, job_id = worker_name[:200].rpartition(":")
+    if colon and job_id:
+        orphaned |= Q(status=ProcessStatus.PROCESSING, worker_name__endswith=f":{job_id}")
     taken = EncodingProcess.objects.filter(waiting | orphaned, pk=process_id, cancel_requested=False).update(
         claim_token=token,
         worker_name=worker_name[:200],
