@@ -34,7 +34,16 @@ class LibraryForm(forms.ModelForm):
 
     class Meta:
         model = Library
-        fields = ("name", "webhook_url", "enabled_resolutions", "mp4_fallback", "auto_captions", *SETTINGS)
+        fields = (
+            "name",
+            "webhook_url",
+            "enabled_resolutions",
+            "mp4_fallback",
+            "auto_captions",
+            "encrypt_hls",
+            "sign_key_requests",
+            *SETTINGS,
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,12 +106,13 @@ class LibraryAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         main = ("name", "webhook_url")
         encoding = ("enabled_resolutions", "mp4_fallback", "auto_captions", "keep_original")
+        protection = ("encrypt_hls", "sign_key_requests")
         limits = ("max_concurrent_processes", "requests_per_minute")
-        if obj is None:
-            return [(None, {"fields": main}), ("Encoding", {"fields": encoding}), ("Limits", {"fields": limits})]
+        main_fields = main if obj is None else (*main, "keys", "videos_link", "created_at")
         return [
-            (None, {"fields": (*main, "keys", "videos_link", "created_at")}),
+            (None, {"fields": main_fields}),
             ("Encoding", {"fields": encoding}),
+            ("Content protection", {"fields": protection}),
             ("Limits", {"fields": limits}),
         ]
 

@@ -11,6 +11,7 @@ from media_platform.services.video_assets import assets_prefix
 from media_platform.storage import open_read, storage
 from media_platform.storage.files import is_local
 
+from .keys import sign_playlist
 from .paths import cache_control, clean_name, content_type, storage_key
 from .ranges import parse_range
 
@@ -44,7 +45,12 @@ def _headers(response: HttpResponse, name: str, etag: str | None) -> HttpRespons
 @require_safe
 def video_file(request, guid, name: str):
     name = clean_name(name)
-    video = Video.objects.filter(guid=guid).only("guid", "outputs_prefix", "original_name").first()
+    video = (
+        Video.objects.filter(guid=guid)
+        .select_related("library")
+        .only("guid", "outputs_prefix", "original_name", "library__sign_key_requests")
+        .first()
+    )
     if name is None or video is None:
         raise Http404()
     key = storage_key(
@@ -57,6 +63,10 @@ def video_file(request, guid, name: str):
     store = storage()
     if key is None or not store.exists(key):
         raise Http404()
+    if name.endswith(".m3u8") and video.library.sign_key_requests:
+        with open_read(key) as handle:  # small; its key URIs get fresh signatures on every request
+            text = sign_playlist(handle.read().decode())
+        return _headers(HttpResponse(text), name, None)
     if not is_local(store):
         return _headers(HttpResponseRedirect(store.url(key)), name, None)
     size = store.size(key)

@@ -60,8 +60,8 @@ def chunkable(jobs: list[tuple[int, Job]], duration: float, min_duration: float)
     for _, job in jobs:
         if job.transformations or not isinstance(job, (HlsJob, ThumbnailJob, StoryboardJob, AnimationJob)):
             return False
-        if isinstance(job, HlsJob) and (job.subtitles or job.copy_subtitles):
-            return False
+        if isinstance(job, HlsJob) and (job.subtitles or job.copy_subtitles or job.encryption):
+            return False  # (AES-128: each segment's IV is its sequence number, which a join renumbers)
         if isinstance(job, AnimationJob) and not job.frame_count:
             return False  # a real-time GIF of the first seconds is one piece's business, not a join
     return True

@@ -27,8 +27,11 @@ from .hls import (
     video_codec_string,
 )
 from .issues import IssueCode
+from .packaging import encrypt_mp4, package_dash
 from .plan import (
     AnimationFrames,
+    CencBoxes,
+    DashPackage,
     Finisher,
     HlsMaster,
     HlsSubtitle,
@@ -339,6 +342,7 @@ def apply_finishers(
     ffmpeg_binary: str = "ffmpeg",
     ffprobe: str = "ffprobe",
     speech_settings: speech.SpeechSettings | None = None,
+    packager_binary: str | None = None,
 ) -> dict[int, speech.Transcript]:
     """Runs each finisher; returns the transcripts heard, by job index."""
     transcripts = {}
@@ -349,6 +353,10 @@ def apply_finishers(
             write_storyboard(workdir, finisher, ffmpeg_binary)
         elif isinstance(finisher, Mp4Subtitles):
             write_mp4_subtitles(workdir, finisher, ffmpeg_binary)
+        elif isinstance(finisher, DashPackage):
+            package_dash(workdir, finisher, packager_binary or ffmpeg_binary)
+        elif isinstance(finisher, CencBoxes):
+            encrypt_mp4(workdir, finisher, packager_binary or ffmpeg_binary)
         elif isinstance(finisher, Transcription):
             settings = speech_settings or speech.SpeechSettings()
             transcripts[finisher.job_index] = write_transcription(workdir, finisher, settings)

@@ -151,6 +151,28 @@ class JobBase:
     hdr_to_sdr: bool | None = None
 
 
+# --- Content protection -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Encryption:
+    """HLS AES-128: every segment encrypted with `key` (16 bytes, hex); players fetch the key
+    from `key_url`, or from the platform's key URL when none is given."""
+
+    key: str
+    iv: str | None = None  # 16 bytes, hex; by default each segment's sequence number
+    key_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Cenc:
+    """Common Encryption (cenc-aes-ctr) of MP4/DASH: `key` and `key_id` 16 bytes each in hex;
+    `pssh` a DRM system's base64 pssh box, `la_url` its licence server."""
+
+    key: str
+    key_id: str
+    pssh: str | None = None
+    la_url: str | None = None
+
+
 @dataclass(frozen=True)
 class HlsJob(JobBase):
     renditions: tuple[Rendition, ...] = ()
@@ -167,6 +189,7 @@ class HlsJob(JobBase):
     subtitles: tuple[SubtitleTrack, ...] = ()
     # Also carry the source's text subtitle streams over (image subtitles cannot be converted).
     copy_subtitles: bool = False
+    encryption: Encryption | None = None
     kind: Literal["hls"] = "hls"
 
 
@@ -177,7 +200,23 @@ class Mp4Job(JobBase):
     # Muxed into the MP4 as mov_text tracks with their language; copy_subtitles as for HlsJob.
     subtitles: tuple[SubtitleTrack, ...] = ()
     copy_subtitles: bool = False
+    cenc: Cenc | None = None
     kind: Literal["mp4"] = "mp4"
+
+
+@dataclass(frozen=True)
+class DashJob(JobBase):
+    """An MPD over fMP4 (CMAF) segments: several video representations and the sound apart,
+    keyframe-aligned like the HLS ladder; with `hls_playlist` the same segments are also listed
+    in HLS playlists, so one set of files serves both."""
+
+    renditions: tuple[Rendition, ...] = ()
+    segment_duration: float = 4.0
+    manifest_name: str = "playlist.mpd"
+    hls_playlist: bool = False
+    hls_master_name: str = "master.m3u8"
+    cenc: Cenc | None = None
+    kind: Literal["dash"] = "dash"
 
 
 @dataclass(frozen=True)
@@ -261,6 +300,7 @@ class SpeechToTextJob(JobBase):
 Job = (
     HlsJob
     | Mp4Job
+    | DashJob
     | ThumbnailJob
     | AnimationJob
     | StoryboardJob
@@ -274,6 +314,7 @@ JOB_KINDS: dict[str, type] = {
     for cls in (
         HlsJob,
         Mp4Job,
+        DashJob,
         ThumbnailJob,
         AnimationJob,
         StoryboardJob,
@@ -321,6 +362,10 @@ def job_from_json(data: dict[str, Any]) -> Job:
             value = AudioSettings(**value)
         elif f.name == "transformations":
             value = tuple(transformation_from_json(item) for item in value)
+        elif f.name == "encryption" and value is not None:
+            value = Encryption(**value)
+        elif f.name == "cenc" and value is not None:
+            value = Cenc(**value)
         elif f.name == "subtitles":
             value = tuple(SubtitleTrack(source=item["source"], language=item["language"]) for item in value)
         elif isinstance(value, list):

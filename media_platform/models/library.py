@@ -28,6 +28,15 @@ class Library(models.Model):
         help_text="Transcribe each video's speech (speech to text) into captions in the language heard.",
     )
     keep_original = models.BooleanField(default=True)
+    encrypt_hls = models.BooleanField(
+        default=False,
+        help_text="Encrypt the HLS segments (AES-128), a new key per encode; players fetch it from the platform.",
+    )
+    sign_key_requests = models.BooleanField(
+        default=False,
+        help_text="Serve AES-128 content keys only to signed, expiring key URLs (the playlists this "
+        "platform serves carry them).",
+    )
     output_codecs = models.CharField(max_length=50, default="x264")
     max_concurrent_processes = models.PositiveIntegerField(
         default=20, help_text="Processes that may run at once; more are refused with 409."

@@ -14,8 +14,11 @@ from media_platform.encoding.spec import (
     AspectRatio,
     AudioJob,
     AudioSettings,
+    Cenc,
     Crop,
+    DashJob,
     Deinterlace,
+    Encryption,
     FrameRate,
     HlsJob,
     Mp4Job,
@@ -73,6 +76,12 @@ JOBS = [
     ScreenshotsJob(quantity=4, filename="s%d.jpg"),
     PreviewClipJob(num_snippets=3, snippet_duration=0.5, video_codec="av1"),
     AudioJob(audio=AudioSettings(codec="opus", bitrate_kbps=96), segment_duration=6.0, filename=None),
+    DashJob(
+        renditions=(Rendition(name="360p", height=360),),
+        hls_playlist=True,
+        cenc=Cenc(key="00" * 16, key_id="11" * 16, pssh="cHNzaA==", la_url="https://lic.example"),
+    ),
+    HlsJob(renditions=(Rendition(name="240p", height=240),), encryption=Encryption(key="22" * 16, key_url="https://k")),
     SpeechToTextJob(prefix="f6", json_file=None, mode="fast", language="en", hls_master="playlist.m3u8"),
 ]
 
@@ -102,6 +111,6 @@ def test_unknown_keys_are_ignored():
 
 def test_unknown_kind_is_refused():
     with pytest.raises(KeyError):
-        job_from_json({"kind": "dash"})
+        job_from_json({"kind": "teletext"})
     with pytest.raises(KeyError):
         transformation_from_json({"type": "blur"})

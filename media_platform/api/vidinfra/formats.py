@@ -2,9 +2,11 @@
 response lists (defaults filled), plus the keys of its own output type.
 
 Outputs: mp4, hls / advanced_hls (stream[] → a ladder), advanced_mp4 (one MP4 per stream),
-thumbnail, gif, speech_to_text (transcript, json, srt, vtt: 1 for each file wanted, at least one;
-mode fast, balanced or accurate, balanced when not given). advanced_dash, and the encryption and
-cenc_drm options, are not supported yet: a request naming them is refused (400) naming the field.
+advanced_dash (stream[] → an MPD over CMAF segments, the sound apart; unencrypted, the same
+segments are also listed in HLS playlists, `<playlist stem>-cmaf.m3u8`), thumbnail, gif,
+speech_to_text (transcript, json, srt, vtt: 1 for each file wanted, at least one; mode fast,
+balanced or accurate, balanced when not given). `encryption` (hls, advanced_hls) and `cenc_drm`
+(mp4, advanced_mp4, advanced_dash): see protection.py.
 
 hdr_to_sdr (mp4, and the ladders when given): 1 tone-maps an HDR source (PQ/HLG) to SDR BT.709;
 without it HDR is kept: 10-bit with the source's colour tags for libx265 and libsvtav1, 8-bit with
@@ -26,15 +28,13 @@ from media_platform.encoding.names import name_problem
 from media_platform.encoding.transforms import TransformError, parse_ratio
 from media_platform.storage.s3 import S3Location
 
-from . import video
-from .fields import Bool, Errors, Flag, Number, Text, Time, at, obj, read, truth
+from . import protection, video
+from .fields import Bool, Errors, Flag, Number, Text, Time, at, obj, read
 from .locations import Check, s3_object
 
-OUTPUTS = ("mp4", "hls", "advanced_hls", "advanced_mp4", "thumbnail", "gif", "speech_to_text")
-NOT_YET = ("advanced_dash",)
-NOT_YET_FIELDS = ("encryption", "cenc_drm")
+OUTPUTS = ("mp4", "hls", "advanced_hls", "advanced_mp4", "advanced_dash", "thumbnail", "gif", "speech_to_text")
 HLS = ("hls", "advanced_hls")
-LADDERS = (*HLS, "advanced_mp4")
+LADDERS = (*HLS, "advanced_mp4", "advanced_dash")
 VIDEO = ("mp4", *LADDERS)
 IMAGE_FORMATS = ("jpg", "jpeg", "png", "webp")
 SPEECH_MODES = ("fast", "balanced", "accurate")
@@ -114,18 +114,13 @@ def read_format(errors: Errors, data: Any, index: int, checks: list[Check]) -> F
         errors.add(path, "each format must be an object")
         return None
     output = data.get("output")
-    if output in NOT_YET:
-        errors.add(at(path, "output"), f"output {output} is not supported yet")
-        return None
     if output not in OUTPUTS:
         errors.add(at(path, "output"), f"output must be one of: {', '.join(OUTPUTS)}")
         return None
-    for name in NOT_YET_FIELDS:
-        if _asked(data.get(name)):
-            errors.add(at(path, name), f"{name} is not supported yet")
     clean, echo = read(errors, data, path, COMMON_KINDS)
     fmt = Format(index, output, clean, {"output": output, **echo, "stream": None, "subtitles": None})
-    fmt.echo.update(cenc_drm=None, encryption=None)
+    clean["encryption"], fmt.echo["encryption"] = protection.encryption(errors, data, path, output)
+    clean["cenc_drm"], fmt.echo["cenc_drm"] = protection.cenc(errors, data, path, output)
     _destination(errors, data, fmt, checks)
     if output in VIDEO:
         _video(errors, data, fmt, checks)
@@ -136,11 +131,6 @@ def read_format(errors: Errors, data: Any, index: int, checks: list[Check]) -> F
     ordered = {name: fmt.echo[name] for name in ECHO_ORDER}
     fmt.echo = {**ordered, **{k: v for k, v in fmt.echo.items() if k not in ordered}}
     return fmt
-
-
-def _asked(value: Any) -> bool:
-    """An option is asked for unless absent, null, empty, 0 or false (as the example response shows)."""
-    return value not in (None, "", {}, []) and truth(value) is not False
 
 
 def _destination(errors: Errors, data: dict, fmt: Format, checks: list[Check]) -> None:
@@ -172,6 +162,8 @@ def _video(errors: Errors, data: dict, fmt: Format, checks: list[Check]) -> None
             fmt.echo.update(hdr_echo)
         if fmt.output in HLS:
             _hls(errors, fmt)
+        if fmt.output == "advanced_dash":
+            _dash(errors, fmt)
     else:
         _mp4(errors, data, fmt, checks)
 
@@ -191,6 +183,23 @@ def _hls(errors: Errors, fmt: Format) -> None:
         clean["segment_duration"], fmt.echo["segment_duration"] = 6, "6"
     elif clean["segment_duration"] < 1:
         errors.add(at(path, "segment_duration"), "segment_duration must be at least 1 second")
+
+
+def _dash(errors: Errors, fmt: Format) -> None:
+    path, clean = fmt.path, fmt.clean
+    clean["playlist_name"] = clean["playlist_name"] or "playlist.mpd"
+    fmt.echo["playlist_name"] = clean["playlist_name"]
+    problem = name_problem(clean["playlist_name"])
+    if problem or "/" in clean["playlist_name"] or not clean["playlist_name"].endswith(".mpd"):
+        errors.add(at(path, "playlist_name"), f"playlist_name {problem or 'must be a file name ending with .mpd'}")
+    if clean["segment_duration"] is None:
+        clean["segment_duration"], fmt.echo["segment_duration"] = 6, "6"
+    elif clean["segment_duration"] < 1:
+        errors.add(at(path, "segment_duration"), "segment_duration must be at least 1 second")
+
+
+def dash_hls_master(playlist_name: str) -> str:
+    return playlist_name.removesuffix(".mpd") + "-cmaf.m3u8"
 
 
 def _mp4(errors: Errors, data: dict, fmt: Format, checks: list[Check]) -> None:
@@ -257,6 +266,8 @@ def file_names(fmt: Format) -> list[str]:
         return names
     if fmt.output == "advanced_mp4":
         return [f"{name}.mp4" for name in rendition_names(clean["stream"])]
+    if fmt.output == "advanced_dash":  # its segments: init-0.m4s, chunk-0-00001.m4s, media_0.m3u8, …
+        return [clean["playlist_name"], dash_hls_master(clean["playlist_name"]), "init-0.m4s"]
     if fmt.output == "mp4":
         return ["video.mp4"]
     if fmt.output == "thumbnail":

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from media_platform.webhooks.payloads.vidinfra import PUBLIC_STATUSES
 
-from .formats import IMAGE_FORMATS, NOT_YET, OUTPUTS, SPEECH_MODES
+from .formats import IMAGE_FORMATS, OUTPUTS, SPEECH_MODES
 from .video import CODECS
 
 
@@ -86,12 +86,27 @@ class VideoCodecParameters(serializers.Serializer):
     level = serializers.CharField(required=False, help_text="H.264 level (31 or 3.1); ignored for other codecs")
 
 
+class Encryption(serializers.Serializer):
+    key = serializers.CharField(help_text="16 bytes as 32 hex digits")
+    iv = serializers.CharField(required=False, help_text="16 bytes as 32 hex digits; default: the segment number")
+    key_url = serializers.URLField(required=False, help_text="Where players fetch the key; default: the platform")
+
+
+class CencDrm(serializers.Serializer):
+    key = serializers.CharField(help_text="16 bytes as 32 hex digits")
+    key_id = serializers.CharField(help_text="16 bytes as 32 hex digits (or a UUID)")
+    pssh = serializers.CharField(required=False, help_text="A DRM system's pssh box, base64")
+    la_url = serializers.URLField(required=False, help_text="The licence server, named in the MPD")
+
+
 class Format(serializers.Serializer):
-    output = serializers.ChoiceField([*OUTPUTS, *NOT_YET], help_text=f"{', '.join(NOT_YET)}: not supported yet (400)")
+    output = serializers.ChoiceField(OUTPUTS)
     destination = S3Destination(
         required=False, help_text="Without one, files go to the library's storage under vidinfra/…"
     )
-    stream = Stream(many=True, required=False, help_text="hls, advanced_hls: the ladder; advanced_mp4: one MP4 each")
+    stream = Stream(
+        many=True, required=False, help_text="hls, advanced_hls, advanced_dash: the ladder; advanced_mp4: one MP4 each"
+    )
     separate_audio = serializers.BooleanField(required=False, help_text="hls: audio in its own playlist")
     audio_mute = serializers.BooleanField(required=False)
     subtitles = Subtitles(required=False, help_text="hls: subtitles/<language>.vtt; mp4: mov_text tracks")
@@ -123,8 +138,8 @@ class Format(serializers.Serializer):
     adjust_crf = Numeric(required=False, help_text="Accepted and echoed; not applied")
     min_crf = Numeric(required=False, help_text="Accepted and echoed; not applied")
     max_crf = Numeric(required=False, help_text="Accepted and echoed; not applied")
-    encryption = serializers.JSONField(required=False, help_text="Not supported yet: must be absent or null")
-    cenc_drm = serializers.JSONField(required=False, help_text="Not supported yet: must be absent or null")
+    encryption = Encryption(required=False, allow_null=True, help_text="hls, advanced_hls: AES-128 segments")
+    cenc_drm = CencDrm(required=False, allow_null=True, help_text="mp4, advanced_mp4, advanced_dash: cenc-aes-ctr")
     hdr_to_sdr = Flag(required=False, help_text="1: tone-map an HDR source to SDR BT.709; 0 or absent keeps HDR")
     transcript = Flag(required=False, help_text="speech_to_text: 1 writes transcript.txt")
     json = Flag(required=False, help_text="speech_to_text: 1 writes transcript.json (timed segments)")

@@ -31,6 +31,7 @@ from media_platform.encoding.spec import (
     AnimationJob,
     AspectRatio,
     AudioSettings,
+    DashJob,
     Deinterlace,
     HlsJob,
     Job,
@@ -49,7 +50,7 @@ from media_platform.encoding.spec import (
 from media_platform.models import Library
 from media_platform.services.notifiers.vidinfra import format_prefix
 
-from .formats import HLS, SPEECH_FILES, Format, rendition_names
+from .formats import HLS, SPEECH_FILES, Format, dash_hls_master, rendition_names
 from .video import CODECS
 
 GIF_FPS = 10.0
@@ -166,13 +167,34 @@ def _hls(fmt: Format, upscale: bool) -> list[Job]:
         segment_duration=float(clean["segment_duration"]),
         playlist_name=clean["playlist_name"],
         separate_audio=bool(clean["separate_audio"]),
+        encryption=clean["encryption"],
+    )
+    return [job]
+
+
+def _dash(fmt: Format, upscale: bool) -> list[Job]:
+    clean = fmt.clean
+    job = DashJob(
+        **_common(fmt),
+        renditions=tuple(_renditions(fmt, upscale)),
+        segment_duration=float(clean["segment_duration"]),
+        manifest_name=clean["playlist_name"],
+        hls_playlist=clean["cenc_drm"] is None,
+        hls_master_name=dash_hls_master(clean["playlist_name"]),
+        cenc=clean["cenc_drm"],
     )
     return [job]
 
 
 def _advanced_mp4(fmt: Format, upscale: bool) -> list[Job]:
     return [
-        Mp4Job(**_common(fmt), **_subtitles(fmt), rendition=rendition, filename=f"{rendition.name}.mp4")
+        Mp4Job(
+            **_common(fmt),
+            **_subtitles(fmt),
+            rendition=rendition,
+            filename=f"{rendition.name}.mp4",
+            cenc=fmt.clean["cenc_drm"],
+        )
         for rendition in _renditions(fmt, upscale)
     ]
 
@@ -214,6 +236,7 @@ def _mp4(fmt: Format, upscale: bool) -> list[Job]:
         **_subtitles(fmt),
         rendition=Rendition(name, video=video, audio=_audio(fmt)),
         filename="video.mp4",
+        cenc=clean["cenc_drm"],
     )
     return [job]
 
@@ -263,6 +286,7 @@ TRANSLATORS = {
     "hls": _hls,
     "advanced_hls": _hls,
     "advanced_mp4": _advanced_mp4,
+    "advanced_dash": _dash,
     "thumbnail": _thumbnail,
     "gif": _gif,
     "speech_to_text": _speech,

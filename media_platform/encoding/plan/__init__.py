@@ -18,6 +18,7 @@ from ..probe import SourceInfo
 from ..spec import (
     AnimationJob,
     AudioJob,
+    DashJob,
     HlsJob,
     Job,
     Mp4Job,
@@ -29,12 +30,15 @@ from ..spec import (
 )
 from ..transforms import Geometry
 from .audio_jobs import plan_audio
+from .dash_jobs import build_dash
 from .graph import EncodeContext, Graph
 from .image_jobs import build_animation, build_storyboard
 from .outputs import (
     AnimationFrames,
     Branch,
     Built,
+    CencBoxes,
+    DashPackage,
     Finisher,
     HlsMaster,
     HlsSubtitle,
@@ -52,6 +56,8 @@ from .video_jobs import build_hls, build_mp4, subtitle_copy_outputs
 
 __all__ = [
     "AnimationFrames",
+    "CencBoxes",
+    "DashPackage",
     "EncodeContext",
     "Finisher",
     "HlsMaster",
@@ -73,6 +79,7 @@ Builder = Callable[[Job, int, Graph, Branch], Built]
 TIMELINE_BUILDERS: dict[type, Builder] = {
     HlsJob: build_hls,  # type: ignore[dict-item]
     Mp4Job: build_mp4,  # type: ignore[dict-item]
+    DashJob: build_dash,  # type: ignore[dict-item]
     StoryboardJob: build_storyboard,  # type: ignore[dict-item]
     AnimationJob: build_animation,  # type: ignore[dict-item]
 }
@@ -90,6 +97,7 @@ class Invocation:
     finishers: tuple[Finisher, ...]
     directories: tuple[str, ...]  # made before ffmpeg runs: muxers do not create folders
     scratch: tuple[str, ...] = ()  # frame dumps, removed once the finishers have run
+    setup_files: tuple[tuple[str, bytes], ...] = ()  # written into the cwd before ffmpeg runs
 
 
 def wants_audio(job: Job) -> bool:
@@ -97,6 +105,8 @@ def wants_audio(job: Job) -> bool:
         return any(not r.audio.mute for r in job.renditions)
     if isinstance(job, Mp4Job):
         return not job.rendition.audio.mute
+    if isinstance(job, DashJob):
+        return any(not r.audio.mute for r in job.renditions)
     return isinstance(job, PreviewClipJob)
 
 
@@ -116,7 +126,7 @@ def plan_timeline(jobs: Sequence[tuple[int, Job]], info: SourceInfo, ctx: Encode
     assert info.video is not None  # Graph refuses sources without video
     width, height = display_size(info.video)
     base = Geometry(width, height, graph.duration)
-    outputs, files, finishers, scratch, durations, frames = [], [], [], [], [], []
+    outputs, files, finishers, scratch, durations, frames, setup = [], [], [], [], [], [], []
     for index, job in ordered:
         branch = open_branch(job, graph, base, wants_audio=wants_audio(job))
         built = TIMELINE_BUILDERS[type(job)](job, index, graph, branch)
@@ -124,6 +134,7 @@ def plan_timeline(jobs: Sequence[tuple[int, Job]], info: SourceInfo, ctx: Encode
         files += built.files
         finishers += built.finishers
         scratch += built.dumps
+        setup += built.setup_files
         durations.append(built.duration)
         frames.append(built.frames)
     # Last, so the first output (whose frames measure progress) stays a video encode.
@@ -140,6 +151,7 @@ def plan_timeline(jobs: Sequence[tuple[int, Job]], info: SourceInfo, ctx: Encode
         finishers=tuple(finishers),
         directories=_directories(files, scratch),
         scratch=tuple(scratch),
+        setup_files=tuple(setup),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..spec import Job
+from ..spec import Cenc, Job
 from ..transforms import Geometry
 from .graph import Graph, apply_steps
 
@@ -114,7 +114,30 @@ class Transcription:
     language: str | None = None
 
 
-Finisher = HlsMaster | StoryboardFrames | AnimationFrames | Mp4Subtitles | Transcription
+@dataclass(frozen=True)
+class DashPackage:
+    """Package the encoded representations (fMP4, no re-encoding) into an MPD and its segments,
+    encrypted when `cenc` is set, with HLS playlists over the same segments when asked."""
+
+    job_index: int
+    manifest: str
+    videos: tuple[str, ...]
+    audio: str | None
+    segment_duration: float
+    hls_master: str | None  # the HLS master's file name, when the segments serve HLS too
+    cenc: Cenc | None
+
+
+@dataclass(frozen=True)
+class CencBoxes:
+    """Add the pssh boxes a player needs to an encrypted MP4 (ffmpeg writes only `tenc`)."""
+
+    job_index: int
+    path: str
+    cenc: Cenc
+
+
+Finisher = HlsMaster | StoryboardFrames | AnimationFrames | Mp4Subtitles | Transcription | DashPackage | CencBoxes
 
 
 @dataclass
@@ -125,6 +148,7 @@ class Built:
     duration: float
     frames: int | None = None  # frames the first video output will write, for progress
     dumps: tuple[str, ...] = ()
+    setup_files: tuple[tuple[str, bytes], ...] = ()  # written before ffmpeg runs (key info files)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from .graph import Graph, fan_out
 from .outputs import (
     Branch,
     Built,
+    CencBoxes,
     HlsMaster,
     HlsSubtitle,
     HlsVariant,
@@ -78,7 +79,9 @@ def tee_target(slaves: list[tuple[dict[str, Any], str]]) -> str:
     return "|".join(parts)
 
 
-def hls_slave(job: HlsJob, name: str, graph: Graph, *, select: str | None = None) -> tuple[dict[str, Any], str]:
+def hls_slave(
+    job: HlsJob, name: str, graph: Graph, *, select: str | None = None, key_info: str | None = None
+) -> tuple[dict[str, Any], str]:
     options: dict[str, Any] = {}
     if select:
         options["select"] = select
@@ -92,7 +95,20 @@ def hls_slave(job: HlsJob, name: str, graph: Graph, *, select: str | None = None
             "start_number": graph.ctx.segment_start_number,
         }
     )
+    if key_info:
+        options["hls_key_info_file"] = key_info
     return options, join(job.prefix, job.variant_playlist.format(name=name))
+
+
+def key_setup(job: HlsJob, index: int) -> tuple[str | None, tuple[tuple[str, bytes], ...]]:
+    """AES-128: the key file and the key-info file the HLS muxer reads (written before ffmpeg
+    runs, in the scratch folder, never published): key URI, key path, IV."""
+    if job.encryption is None:
+        return None, ()
+    folder = f".work/{index}-hls-key"
+    key_path, info_path = f"{folder}/key.bin", f"{folder}/key.info"
+    info = f"{job.encryption.key_url}\n{key_path}\n{job.encryption.iv or ''}\n".replace("\n\n", "\n")
+    return info_path, ((key_path, bytes.fromhex(job.encryption.key)), (info_path, info.encode()))
 
 
 def build_hls(job: HlsJob, index: int, graph: Graph, branch: Branch) -> Built:
@@ -105,12 +121,14 @@ def build_hls(job: HlsJob, index: int, graph: Graph, branch: Branch) -> Built:
     audio_needs = sum(takes_audio) + (1 if separate_audio else 0)
     audio_streams = iter(fan_out(branch.audio, audio_needs, audio=True)) if audio_needs else iter(())
     outputs, files, variants = [], [], []
+    key_info, setup = key_setup(job, index)
     videos = fan_out(branch.video, len(renditions))
     for rendition, video, with_audio in zip(renditions, videos, takes_audio, strict=True):
         video, width, height = scaled(video, rendition, branch.geometry)
         has_mp4 = rendition.name in fallback
         audio = next(audio_streams) if with_audio else None
-        slaves = [hls_slave(job, rendition.name, graph, select="v" if separate_audio and audio is not None else None)]
+        select = "v" if separate_audio and audio is not None else None
+        slaves = [hls_slave(job, rendition.name, graph, select=select, key_info=key_info)]
         if has_mp4:
             mp4_path = join(job.prefix, job.mp4_fallback_pattern.format(name=rendition.name))
             slaves.append(({"f": "mp4", "movflags": "+faststart"}, mp4_path))
@@ -145,6 +163,7 @@ def build_hls(job: HlsJob, index: int, graph: Graph, branch: Branch) -> Built:
                 hls_playlist_type="vod",
                 hls_segment_filename=join(job.prefix, "audio/audio%d.ts"),
                 start_number=graph.ctx.segment_start_number,
+                **({"hls_key_info_file": key_info} if key_info else {}),
                 **audio_opts,
                 **MUXING,
             )
@@ -165,7 +184,8 @@ def build_hls(job: HlsJob, index: int, graph: Graph, branch: Branch) -> Built:
         files.append(PlannedFile(index, item.playlist_path, "subtitles_playlist", item.track.language[:20]))
     finisher = HlsMaster(index, master, tuple(variants), audio_playlist, subtitles)
     frames = expected_frames(renditions[0], graph, branch.geometry.duration) if renditions else None
-    return Built(outputs, files, [finisher], branch.geometry.duration, frames=frames)
+    dumps = (f".work/{index}-hls-key",) if key_info else ()
+    return Built(outputs, files, [finisher], branch.geometry.duration, frames=frames, dumps=dumps, setup_files=setup)
 
 
 def build_mp4(job: Mp4Job, index: int, graph: Graph, branch: Branch) -> Built:
@@ -179,11 +199,15 @@ def build_mp4(job: Mp4Job, index: int, graph: Graph, branch: Branch) -> Built:
     files = [PlannedFile(index, path, "mp4", job.rendition.name, width, height)]
     frames = expected_frames(job.rendition, graph, branch.geometry.duration)
     tracks = subtitle_sources(job, graph, branch)
-    if not tracks:
-        return Built([output], files, [], branch.geometry.duration, frames=frames)
-    folder = f".work/{index}-subtitles"
-    finisher = Mp4Subtitles(index, path, tracks, folder)
-    return Built([output], files, [finisher], branch.geometry.duration, frames=frames, dumps=(folder,))
+    finishers: list = []
+    dumps: tuple[str, ...] = ()
+    if tracks:
+        folder = f".work/{index}-subtitles"
+        finishers.append(Mp4Subtitles(index, path, tracks, folder))
+        dumps = (folder,)
+    if job.cenc is not None:
+        finishers.append(CencBoxes(index, path, job.cenc))  # after the subtitles: it encrypts what they wrote
+    return Built([output], files, finishers, branch.geometry.duration, frames=frames, dumps=dumps)
 
 
 # --- Subtitles ----------------------------------------------------------------------------

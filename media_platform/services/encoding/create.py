@@ -6,12 +6,13 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from media_platform.encoding.spec import Job, to_json
+from media_platform.encoding.spec import Job
 from media_platform.models import EncodingJob, EncodingProcess, Library, Video
 from media_platform.services.queueing import ENVIRONMENT_RETRY, enqueue
 from media_platform.status import Event
 
 from .events import process_event
+from .keys import seal, with_platform_key_url
 
 RUN = "media_platform.jobs.encoding.run_process"
 # An RQ job may run this long; ffmpeg has its own, duration-scaled limit inside it.
@@ -64,10 +65,13 @@ def encoding_jobs_save(
     """Job rows for a process; idempotent, so a re-run after a lost worker reuses them."""
     rows = []
     for index, job in enumerate(jobs):
-        defaults = {"kind": job.kind, "spec": to_json(job), "allow_soft_fail": job.allow_soft_fail}
+        defaults = {"kind": job.kind, "spec": seal(job), "allow_soft_fail": job.allow_soft_fail}
         if destinations is not None:
             defaults["destination"] = destinations[index]
         row, _ = EncodingJob.objects.update_or_create(process=process, index=index, defaults=defaults)
+        if keyed := with_platform_key_url(job, row):
+            row.spec = seal(keyed)
+            row.save(update_fields=["spec"])
         rows.append(row)
     return rows
 

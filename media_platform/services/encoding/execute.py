@@ -11,12 +11,14 @@ from django.conf import settings
 from media_platform.encoding.diagnostics import classify_failure
 from media_platform.encoding.finish import FinishError, apply_finishers
 from media_platform.encoding.issues import Issue, IssueCode, Severity
-from media_platform.encoding.plan import EncodeContext, Invocation, plan_process
+from media_platform.encoding.packaging import PackagingError
+from media_platform.encoding.plan import CencBoxes, DashPackage, EncodeContext, Invocation, plan_process
 from media_platform.encoding.probe import SourceInfo
 from media_platform.encoding.runner import RunResult, run_ffmpeg
 from media_platform.encoding.spec import Job
 from media_platform.encoding.speech import Transcript
 
+from .binaries import vmaf_binary
 from .faults import EnvironmentFault, InputError, LeaseLost
 from .progress import ProgressRecorder
 from .speech import captions_into_masters, speech_settings, speech_without_audio
@@ -53,6 +55,9 @@ def _timeout(info: SourceInfo) -> float:
 def _run(invocation: Invocation, outdir: Path, info: SourceInfo, on_progress, recorder: ProgressRecorder) -> RunResult:
     for folder in invocation.directories:
         (outdir / folder).mkdir(parents=True, exist_ok=True)
+    for name, content in invocation.setup_files:
+        (outdir / name).parent.mkdir(parents=True, exist_ok=True)
+        (outdir / name).write_bytes(content)
     result = run_ffmpeg(
         invocation.argv,
         cwd=outdir,
@@ -98,6 +103,16 @@ def execute(
     return execution
 
 
+def packager_binary(invocation: Invocation) -> str:
+    """Encryption needs the static ffmpeg 9 (Debian's 5.1 writes broken fragmented CENC)."""
+    if any(isinstance(f, (DashPackage, CencBoxes)) and f.cenc for f in invocation.finishers):
+        binary = vmaf_binary()
+        if binary is None:
+            raise PackagingError("no ffmpeg that can encrypt (the imageio-ffmpeg package) is installed")
+        return binary
+    return settings.FFMPEG_BINARY
+
+
 def _finish(invocation: Invocation, outdir: Path, execution: Execution) -> None:
     try:
         transcripts = apply_finishers(
@@ -107,8 +122,12 @@ def _finish(invocation: Invocation, outdir: Path, execution: Execution) -> None:
             ffmpeg_binary=settings.FFMPEG_BINARY,
             ffprobe=settings.FFPROBE_BINARY,
             speech_settings=speech_settings(),
+            packager_binary=packager_binary(invocation),
         )
         execution.transcripts.update(transcripts)
+    except PackagingError as exc:
+        for index in invocation.job_indexes:
+            execution.failed.setdefault(index, Issue(Severity.ERROR, IssueCode.UNDEFINED, f"Packaging failed: {exc}"))
     except FinishError as exc:
         message = str(exc) if exc.code is not IssueCode.UNDEFINED else f"Assembling the output failed: {exc}"
         for index in invocation.job_indexes:

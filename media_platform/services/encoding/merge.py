@@ -14,9 +14,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from media_platform.encoding.spec import HlsJob, job_from_json
+from media_platform.encoding.spec import HlsJob
 from media_platform.models import EncodingJob, EncodingOutput, EncodingProcess, Video
 from media_platform.storage import copy_file, copy_tree, exists, open_read
+
+from .keys import job_of
 
 STREAM_INF = "#EXT-X-STREAM-INF:"
 BANDWIDTH = re.compile(r"(?:^|,)BANDWIDTH=(\d+)")
@@ -77,7 +79,7 @@ def merge_master(new_text: str, old_text: str, kept_uris: set[str]) -> str:
 # --- before upload: copy the untouched renditions -----------------------------------------
 def hls_job(process: EncodingProcess) -> HlsJob | None:
     row = EncodingJob.objects.filter(process=process, kind="hls").order_by("index").first()
-    job = job_from_json(row.spec) if row is not None else None
+    job = job_of(row) if row is not None else None
     return job if isinstance(job, HlsJob) else None
 
 

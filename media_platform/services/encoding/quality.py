@@ -8,10 +8,8 @@ the process: the rendition keeps its fallback CRF and a Warning says so.
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
-import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -31,6 +29,7 @@ from media_platform.encoding.vmaf import QualityError, Samples, Tools, measure_o
 from media_platform.models import EncodingJob, EncodingOutput, EncodingProcess
 from media_platform.services.messages import transcoding_messages_add
 
+from .binaries import vmaf_binary
 from .execute import Cancelled, Execution
 
 log = logging.getLogger(__name__)
@@ -48,28 +47,6 @@ class Achieved:
 
 
 # --- Tools ------------------------------------------------------------------------------------
-@functools.cache
-def _has_libvmaf(binary: str) -> bool:
-    try:
-        result = subprocess.run([binary, "-hide_banner", "-filters"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return " libvmaf " in result.stdout
-
-
-def vmaf_binary() -> str | None:
-    """VMAF_FFMPEG_BINARY, or imageio-ffmpeg's static build; None when neither has libvmaf."""
-    binary = settings.VMAF_FFMPEG_BINARY
-    if not binary:
-        try:
-            import imageio_ffmpeg
-
-            binary = imageio_ffmpeg.get_ffmpeg_exe()
-        except (ImportError, RuntimeError):
-            return None
-    return binary if _has_libvmaf(binary) else None
-
-
 def quality_tools() -> Tools | None:
     binary = vmaf_binary()
     if binary is None:

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import math
+import secrets
 
 from django.conf import settings
 
 from media_platform.encoding.ladder import build_ladder, mp4_fallback_names, parse_resolutions
 from media_platform.encoding.names import safe_join
 from media_platform.encoding.probe import SourceInfo
-from media_platform.encoding.spec import AnimationJob, HlsJob, Job, SpeechToTextJob, StoryboardJob, ThumbnailJob
+from media_platform.encoding.spec import (
+    AnimationJob,
+    Encryption,
+    HlsJob,
+    Job,
+    SpeechToTextJob,
+    StoryboardJob,
+    ThumbnailJob,
+)
 from media_platform.models import EncodingProcess
 
 THUMBNAIL_FILE = "thumbnail.jpg"
@@ -30,7 +39,9 @@ def bunny_video_jobs(process: EncodingProcess, info: SourceInfo) -> list[Job]:
     ladder = build_ladder(info.video, enabled, preset=settings.ENCODER_PRESET or None)
     mp4 = tuple(mp4_fallback_names(ladder)) if recipe.get("mp4_fallback", library.mp4_fallback) else ()
     thumbnail_ms = video.thumbnail_time if video is not None else None
-    hls = HlsJob(renditions=tuple(ladder), mp4_fallback=mp4)
+    # AES-128: a new key per encode; the key URL is the platform's (services.encoding.keys).
+    encryption = Encryption(key=secrets.token_hex(16)) if library.encrypt_hls else None
+    hls = HlsJob(renditions=tuple(ladder), mp4_fallback=mp4, encryption=encryption)
     jobs: list[Job] = [
         hls,
         ThumbnailJob(time=thumbnail_ms / 1000 if thumbnail_ms is not None else None, filename=THUMBNAIL_FILE),

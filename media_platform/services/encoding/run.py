@@ -12,7 +12,7 @@ from django.utils import timezone
 from media_platform.encoding.diagnostics import Limits, check_encode, check_output_streams, check_source
 from media_platform.encoding.issues import Issue, IssueCode, Severity
 from media_platform.encoding.probe import SourceInfo, probe_file
-from media_platform.encoding.spec import Job, job_from_json
+from media_platform.encoding.spec import Job
 from media_platform.models import EncodingJob, EncodingProcess, Video
 from media_platform.services.messages import transcoding_messages_add
 from media_platform.status import Event, ProcessStatus
@@ -28,6 +28,7 @@ from .execute import Execution, execute
 from .faults import InputError
 from .guard import encoding_process_fail, guarded
 from .inspect import Inspected, inspect_outputs
+from .keys import job_of
 from .lease import claim, ensure_lease, heartbeat
 from .merge import VIDEO_INFO_FIELDS, video_info_updates
 from .progress import ProgressRecorder
@@ -107,7 +108,7 @@ def _jobs(process: EncodingProcess, info: SourceInfo) -> list[tuple[int, Job]]:
         encoding_jobs_save(process=process, jobs=recipes.expand(process, info))
     rows = EncodingJob.objects.filter(process=process).order_by("index")
     rows.update(status=ProcessStatus.PROCESSING, started_at=timezone.now())
-    return [(row.index, job_from_json(row.spec)) for row in rows]
+    return [(row.index, job_of(row)) for row in rows]
 
 
 def _run(process: EncodingProcess, work: Path, recorder: ProgressRecorder) -> None:

@@ -1,18 +1,20 @@
 """POST /jobs against the service's own examples: the example request is accepted as published
-(but for the parts not supported yet, each refused by name), and the job comes back in the shape
-of the example response, S3 credentials masked."""
+(but for its placeholder content keys, each refused by name), and the job comes back in the shape
+of the example response, S3 credentials and content keys masked."""
 
 from __future__ import annotations
 
+import base64
 import copy
 
 import django_rq
 import pytest
 
+from media_platform.encoding.mp4boxes import pssh_box
 from media_platform.models import EncodingJob, EncodingProcess
 from media_platform.services.notifiers.vidinfra import webhook_headers
 
-from .conftest import NOT_YET, load_seed, supported
+from .conftest import IV, KEY, KEY_ID, load_seed, supported
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,7 +29,7 @@ def queued_jobs() -> int:
     return sum(django_rq.get_queue(name).count for name in ("high", "default", "low"))
 
 
-def test_the_example_request_is_accepted_as_published_minus_what_is_not_supported(vidinfra, buckets):
+def test_the_example_request_is_accepted_without_its_protected_outputs(vidinfra, buckets):
     body = buckets.point(supported(load_seed()))
 
     response = vidinfra.post("/jobs", body, format="json")
@@ -53,38 +55,43 @@ def test_the_example_request_is_accepted_as_published_minus_what_is_not_supporte
     assert "Bearer token" not in process.callback_headers_encrypted
 
 
-@pytest.mark.parametrize(("index", "name"), NOT_YET, ids=lambda value: str(value))
-def test_each_part_not_supported_yet_is_refused_by_name(vidinfra, buckets, index, name):
-    seed = load_seed()
-    body = supported(seed)
-    if name is None:  # a whole output type: advanced_dash
-        body["format"].append(seed["format"][index])
-        field = f"format[{len(body['format']) - 1}].output"
-    else:
-        body["format"][index][name] = seed["format"][index][name]
-        field = f"format[{index}].{name}"
-
-    response = vidinfra.post("/jobs", buckets.point(body), format="json")
-
-    assert response.status_code == 400
-    data = response.json()
-    assert data["success"] is False and field in data["message"]
-    assert [e["field"] for e in data["result"]["errors"]] == [field]
-    assert "not supported yet" in data["result"]["errors"][0]["message"]
-    assert not EncodingProcess.objects.exists() and queued_jobs() == 0
-
-
-def test_the_full_example_lists_every_unsupported_part_at_once(vidinfra, buckets):
+def test_the_examples_placeholder_keys_are_refused_by_name(vidinfra, buckets):
     response = vidinfra.post("/jobs", buckets.point(load_seed()), format="json")
 
     assert response.status_code == 400
-    fields = [e["field"] for e in response.json()["result"]["errors"]]
-    assert fields == [
-        "format[1].encryption",
-        "format[2].cenc_drm",
-        "format[7].output",
-    ]
-    assert not EncodingProcess.objects.exists()
+    errors = {e["field"]: e["message"] for e in response.json()["result"]["errors"]}
+    assert list(errors) == [
+        "format[1].encryption.key", "format[1].encryption.iv",
+        "format[2].cenc_drm.key", "format[2].cenc_drm.key_id", "format[2].cenc_drm.pssh", "format[2].cenc_drm.la_url",
+        "format[7].cenc_drm.key", "format[7].cenc_drm.key_id", "format[7].cenc_drm.pssh", "format[7].cenc_drm.la_url",
+    ]  # fmt: skip
+    assert errors["format[1].encryption.key"] == "key must be 16 bytes as 32 hex digits"
+    assert errors["format[2].cenc_drm.pssh"] == "pssh must be a base64-encoded pssh box"
+    assert not EncodingProcess.objects.exists() and queued_jobs() == 0
+
+
+def with_keys(body: dict) -> dict:
+    pssh = base64.b64encode(pssh_box("edef8ba9-79d6-4ace-a3c8-27dcd51d21ed", [KEY_ID], b"")).decode()
+    body["format"][1]["encryption"].update(key=KEY, iv=IV)
+    for index in (2, 7):
+        body["format"][index]["cenc_drm"] = {"key": KEY, "key_id": KEY_ID, "pssh": pssh, "la_url": "https://l.example/"}
+    return body
+
+
+def test_the_example_with_real_keys_is_accepted_and_never_shows_or_stores_them(vidinfra, buckets):
+    response = vidinfra.post("/jobs", buckets.point(with_keys(load_seed())), format="json")
+
+    assert response.status_code == 200, response.json()
+    formats = response.json()["result"]["format"]
+    assert formats[1]["encryption"] == {"key": "****ccbb", "iv": IV, "key_url": "https://ahmedraka.me"}
+    assert formats[7]["cenc_drm"]["key"] == "****ccbb" and formats[7]["cenc_drm"]["key_id"] == KEY_ID
+    process = EncodingProcess.objects.get(public_id=response.json()["result"]["id"])
+    jobs = {job.spec["prefix"]: job for job in EncodingJob.objects.filter(process=process)}
+    assert jobs["f7"].kind == "dash" and jobs["f7"].spec["cenc"]["key_id"] == KEY_ID
+    assert jobs["f1"].spec["encryption"]["key_url"] == "https://ahmedraka.me"
+    stored = str(list(EncodingJob.objects.filter(process=process).values_list("spec", flat=True)))
+    assert KEY not in stored and "sealed:" in stored
+    assert KEY not in str(vidinfra.get(f"/jobs/{process.public_id}").json())
 
 
 def test_the_example_response_comes_back_in_its_own_shape(vidinfra, buckets):

@@ -25,7 +25,7 @@ from media_platform.encoding.issues import Issue, IssueCode, Severity
 from media_platform.encoding.plan import EncodeContext, plan_process
 from media_platform.encoding.probe import SourceInfo
 from media_platform.encoding.progress import MonotonicThrottle
-from media_platform.encoding.spec import HlsJob, job_from_json
+from media_platform.encoding.spec import HlsJob
 from media_platform.models import EncodingChunk, EncodingJob, EncodingProcess, Video
 from media_platform.services.queueing import enqueue
 from media_platform.status import ProcessStatus
@@ -34,6 +34,7 @@ from media_platform.storage import local_copy, upload_tree, workspace
 from ..execute import Cancelled, _run
 from ..faults import EnvironmentFault, InputError, LeaseLost
 from ..guard import RETRYABLE, encoding_process_fail
+from ..keys import job_of
 from ..lease import HEARTBEAT_SECONDS, stale_before
 
 log = logging.getLogger(__name__)
@@ -153,7 +154,7 @@ def piece_context(chunk: EncodingChunk, jobs, info: SourceInfo, source: Path) ->
 def run_piece(chunk: EncodingChunk, work: Path, progress: PieceProgress) -> None:
     process = chunk.process
     info = SourceInfo.from_json(process.source_info)
-    jobs = [(row.index, job_from_json(row.spec)) for row in EncodingJob.objects.filter(process=process)]
+    jobs = [(row.index, job_of(row)) for row in EncodingJob.objects.filter(process=process)]
     piece = sound_jobs(jobs) if chunk.kind == EncodingChunk.Kind.AUDIO else piece_jobs(jobs)
     outdir = work / "out"
     outdir.mkdir()

@@ -27,7 +27,7 @@ from media_platform.encoding.hls import parse_segments
 from media_platform.encoding.issues import Issue
 from media_platform.encoding.plan import EncodeContext, HlsMaster, PlannedFile, plan_process
 from media_platform.encoding.probe import SourceInfo
-from media_platform.encoding.spec import HlsJob, Job, job_from_json
+from media_platform.encoding.spec import HlsJob, Job
 from media_platform.models import EncodingChunk, EncodingJob, EncodingProcess
 from media_platform.services.queueing import enqueue_on_commit
 from media_platform.status import ProcessStatus
@@ -37,6 +37,7 @@ from ..complete import complete, missing_output
 from ..faults import EnvironmentFault
 from ..guard import guarded
 from ..inspect import inspect_outputs
+from ..keys import job_of
 from ..lease import ensure_lease, heartbeat, stale_before
 from ..progress import ProgressRecorder
 from ..publish import upload
@@ -101,7 +102,7 @@ def plans(jobs: list[tuple[int, Job]], info: SourceInfo):
 
 def stitch(process: EncodingProcess, work: Path, recorder: ProgressRecorder) -> None:
     info = SourceInfo.from_json(process.source_info)
-    jobs = [(row.index, job_from_json(row.spec)) for row in EncodingJob.objects.filter(process=process)]
+    jobs = [(row.index, job_of(row)) for row in EncodingJob.objects.filter(process=process)]
     hls = next(job for _, job in jobs if isinstance(job, HlsJob))
     out, pieces = work / "out", work / "pieces"
     out.mkdir()
