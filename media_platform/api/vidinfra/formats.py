@@ -196,6 +196,8 @@ def _dash(errors: Errors, fmt: Format) -> None:
         clean["segment_duration"], fmt.echo["segment_duration"] = 6, "6"
     elif clean["segment_duration"] < 1:
         errors.add(at(path, "segment_duration"), "segment_duration must be at least 1 second")
+    if clean["subtitles"] and (clean["subtitles"]["sources"] or clean["subtitles"]["copy"]):
+        fmt.notes.append(f"{path}: subtitles are not added to DASH output (an hls output carries them)")
 
 
 def dash_hls_master(playlist_name: str) -> str:

@@ -105,6 +105,8 @@ def key_setup(job: HlsJob, index: int) -> tuple[str | None, tuple[tuple[str, byt
     runs, in the scratch folder, never published): key URI, key path, IV."""
     if job.encryption is None:
         return None, ()
+    if not job.encryption.key_url:
+        raise ValueError("an AES-128 HLS job needs the URL players fetch its key from")
     folder = f".work/{index}-hls-key"
     key_path, info_path = f"{folder}/key.bin", f"{folder}/key.info"
     info = f"{job.encryption.key_url}\n{key_path}\n{job.encryption.iv or ''}\n".replace("\n\n", "\n")
