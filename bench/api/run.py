@@ -1,9 +1,10 @@
 """The bunny API under load: 10,000 videos, list (100 per page) and get, gunicorn with 2 workers.
 
-    .venv/bin/python bench/api/run.py [--videos 10000] [--seconds 10] [--connections 16]
+    .venv/bin/python bench/api/run.py [--videos 10000] [--seconds 10] [--connections 16 2]
 
 Uses `wrk` (Debian package) as the load generator on loopback; prints requests/s, p50 and p99
-latency, and the number of database queries each request makes.
+latency, and the number of database queries each request makes, for each number of concurrent
+connections (16: requests queue behind the two workers; 2: one request per worker, no queueing).
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--videos", type=int, default=10000)
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--connections", type=int, nargs="+", default=[16, 2])
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk (make bench installs it)")
@@ -82,15 +83,18 @@ def main() -> None:
         counts = json.loads(
             stack.manage("shell", "-c", COUNT_QUERIES.format(key=key, urls=urls)).strip().splitlines()[-1]
         )
-        results = {
-            name: {**wrk(stack.base + url, key, args.seconds, args.connections), "queries": counts[name]}
+        results = [
+            {"endpoint": name, "connections": connections, "queries": counts[name]}
+            | wrk(stack.base + url, key, args.seconds, connections)
+            for connections in args.connections
             for name, url in urls.items()
-        }
+        ]
     finally:
         stack.stop()
-    rows = [[name, r["rps"], r["p50"], r["p99"], r["queries"], r["non_2xx"]] for name, r in results.items()]
-    print(table(rows, ["endpoint", "requests/s", "p50", "p99", "queries/request", "non-2xx"]))
-    summary = {"videos": args.videos, "connections": args.connections, "endpoints": results}
+    columns = ("endpoint", "connections", "rps", "p50", "p99", "queries", "non_2xx")
+    rows = [[r[column] for column in columns] for r in results]
+    print(table(rows, ["endpoint", "connections", "requests/s", "p50", "p99", "queries/request", "non-2xx"]))
+    summary = {"videos": args.videos, "runs": results}
     print(f"results: {write_results('api', summary)}")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from .mp4boxes import decode_pssh, insert_pssh, iter_boxes, pssh_box
+from .mp4boxes import decode_pssh, insert_pssh, pssh_box
 from .mpd import COMMON_SYSTEM, protect
 from .plan.outputs import CencBoxes, DashPackage
 from .spec import Cenc
@@ -92,21 +92,7 @@ def encrypt_mp4(workdir: Path, finisher: CencBoxes, packager: str) -> None:
     """Encrypt an MP4 in place (stream copy) and give it its pssh boxes."""
     path = workdir / finisher.path
     encrypted = path.with_name(f".cenc-{path.name}")
-    argv = [
-        packager,
-        "-hide_banner",
-        "-nostdin",
-        "-y",
-        "-loglevel",
-        "error",
-        "-i",
-        str(path),
-        "-map",
-        "0",
-        "-c",
-        "copy",
-    ]
-    _run([*argv, *encryption_options(finisher.cenc), "-movflags", "+faststart", str(encrypted)])
+    argv = [packager, "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-i", str(path), "-map", "0"]
+    _run([*argv, "-c", "copy", *encryption_options(finisher.cenc), "-movflags", "+faststart", str(encrypted)])
     encrypted.replace(path)
     add_pssh(path, pssh_boxes(finisher.cenc))
-    assert any(box.kind == b"moov" for box in iter_boxes(path.read_bytes()))

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from media_platform.models import Library, Video
 
@@ -10,9 +10,14 @@ ORDERINGS = {"date": "-date_uploaded", "title": "title", "length": "-length", "v
 def video_queryset() -> QuerySet[Video]:
     """Everything a VideoModel renders, in a fixed number of queries for any page size."""
     # source_info (the whole ffprobe JSON) is never rendered by the API: not read at all.
+    # Prefetched into plain lists (to_attr): Django then skips building a related queryset per
+    # video, which was half the time of a 100-video page.
     return (
         Video.objects.select_related("collection")
-        .prefetch_related("captions", "transcoding_messages")
+        .prefetch_related(
+            Prefetch("captions", to_attr="caption_list"),
+            Prefetch("transcoding_messages", to_attr="message_list"),
+        )
         .defer("source_info")
     )
 

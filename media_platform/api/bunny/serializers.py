@@ -135,7 +135,7 @@ class VideoModel(serializers.ModelSerializer):
             "thumbnailCount": video.thumbnail_count,
             "encodeProgress": video.encode_progress,
             "storageSize": video.storage_size,
-            "captions": [{"srclang": c.srclang, "label": c.label, "version": c.version} for c in video.captions.all()],
+            "captions": [{"srclang": c.srclang, "label": c.label, "version": c.version} for c in _captions(video)],
             "hasMP4Fallback": video.has_mp4_fallback,
             "collectionId": str(collection.guid) if collection is not None else None,
             "thumbnailFileName": video.thumbnail_file_name,
@@ -146,7 +146,7 @@ class VideoModel(serializers.ModelSerializer):
             "chapters": [_chapter(c) for c in video.chapters or []],
             "moments": [_moment(m) for m in video.moments or []],
             "metaTags": [{"property": t.get("property"), "value": t.get("value")} for t in video.meta_tags or []],
-            "transcodingMessages": [_message(m) for m in video.transcoding_messages.all()],
+            "transcodingMessages": [_message(m) for m in _messages(video)],
             "jitEncodingEnabled": video.jit_encoding_enabled,
             "smartGenerateStatus": video.smart_generate_status,
             "smartGenerateFeaturesStatus": None,
@@ -171,6 +171,17 @@ _datetime = serializers.DateTimeField()
 
 def _iso(value) -> str | None:
     return _datetime.to_representation(value) if value is not None else None
+
+
+def _captions(video: Video):
+    """Prefetched by selectors.videos (a list), or read now."""
+    listed = getattr(video, "caption_list", None)
+    return listed if listed is not None else video.captions.all()
+
+
+def _messages(video: Video):
+    listed = getattr(video, "message_list", None)
+    return listed if listed is not None else video.transcoding_messages.all()
 
 
 def _chapter(chapter: dict) -> dict:
