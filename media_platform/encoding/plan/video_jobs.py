@@ -155,24 +155,36 @@ def build_hls(job: HlsJob, index: int, graph: Graph, branch: Branch) -> Built:
     audio_playlist = None
     if separate_audio:
         audio_playlist = join(job.prefix, "audio/audio.m3u8")
-        audio_opts = audio_options(renditions[-1].audio if renditions else AudioSettings(), source_rate=None)
-        outputs.append(
-            ffmpeg.output(
-                next(audio_streams),
-                audio_playlist,
-                f="hls",
-                hls_time=f"{job.segment_duration:g}",
-                hls_playlist_type="vod",
-                hls_segment_filename=join(job.prefix, "audio/audio%d.ts"),
-                start_number=graph.ctx.segment_start_number,
-                **({"hls_key_info_file": key_info} if key_info else {}),
-                **audio_opts,
-                **MUXING,
-            )
-        )
+        outputs.append(audio_rendition(job, graph, next(audio_streams), audio_playlist, key_info))
         files.append(PlannedFile(index, audio_playlist, "audio"))
     master = join(job.prefix, job.playlist_name)
     files.append(PlannedFile(index, master, "master"))
+    subtitles = hls_subtitles(job, index, graph, branch, files)
+    finisher = HlsMaster(index, master, tuple(variants), audio_playlist, subtitles)
+    frames = expected_frames(renditions[0], graph, branch.geometry.duration) if renditions else None
+    dumps = (f".work/{index}-hls-key",) if key_info else ()
+    return Built(outputs, files, [finisher], branch.geometry.duration, frames=frames, dumps=dumps, setup_files=setup)
+
+
+def audio_rendition(job: HlsJob, graph: Graph, audio: Any, playlist: str, key_info: str | None) -> Any:
+    """The sound in its own HLS rendition (separate_audio), as loud as the top rung's."""
+    options = audio_options(job.renditions[-1].audio if job.renditions else AudioSettings(), source_rate=None)
+    return ffmpeg.output(
+        audio,
+        playlist,
+        f="hls",
+        hls_time=f"{job.segment_duration:g}",
+        hls_playlist_type="vod",
+        hls_segment_filename=join(job.prefix, "audio/audio%d.ts"),
+        start_number=graph.ctx.segment_start_number,
+        **({"hls_key_info_file": key_info} if key_info else {}),
+        **options,
+        **MUXING,
+    )
+
+
+def hls_subtitles(job: HlsJob, index: int, graph: Graph, branch: Branch, files: list) -> tuple[HlsSubtitle, ...]:
+    """Each subtitle track as subtitles/<name>.vtt with its playlist, both listed in `files`."""
     subtitles = tuple(
         HlsSubtitle(
             track,
@@ -184,10 +196,7 @@ def build_hls(job: HlsJob, index: int, graph: Graph, branch: Branch) -> Built:
     for item in subtitles:
         files.append(PlannedFile(index, item.vtt_path, "subtitles", item.track.language[:20]))
         files.append(PlannedFile(index, item.playlist_path, "subtitles_playlist", item.track.language[:20]))
-    finisher = HlsMaster(index, master, tuple(variants), audio_playlist, subtitles)
-    frames = expected_frames(renditions[0], graph, branch.geometry.duration) if renditions else None
-    dumps = (f".work/{index}-hls-key",) if key_info else ()
-    return Built(outputs, files, [finisher], branch.geometry.duration, frames=frames, dumps=dumps, setup_files=setup)
+    return subtitles
 
 
 def build_mp4(job: Mp4Job, index: int, graph: Graph, branch: Branch) -> Built:
