@@ -31,8 +31,10 @@ def bunny_plan(source: Path):
     return plan_process(jobs, info, EncodeContext(input_path=str(source)))
 
 
-def run_by_hand(invocations, workdir: Path) -> dict[str, float]:
-    """Wall seconds of each invocation, run one after the other as a person would."""
+def run_by_hand(invocations, workdir: Path, *, finish: bool = False) -> dict[str, float]:
+    """Wall seconds of each invocation, run one after the other as a person would; with `finish`,
+    also the steps that make the outputs whole (the master playlist, the storyboard sprite and
+    the preview assembled from their frames), timed as "finish"."""
     timings = {}
     for number, invocation in enumerate(invocations):
         for folder in invocation.directories:
@@ -42,4 +44,11 @@ def run_by_hand(invocations, workdir: Path) -> dict[str, float]:
             list(invocation.argv), cwd=workdir, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         timings["main" if number == 0 else f"extra{number}"] = time.perf_counter() - started
+    if finish:
+        from media_platform.encoding.finish import apply_finishers
+
+        started = time.perf_counter()
+        for invocation in invocations:
+            apply_finishers(workdir, invocation.finishers, invocation.scratch)
+        timings["finish"] = time.perf_counter() - started
     return timings

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import redis
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,11 +66,19 @@ class Stack:
         return process
 
     def start_workers(self, count: int, *, cpus: list[str] | None = None) -> None:
+        """Workers started and registered with Redis, as in a running deployment: their start-up
+        is not part of any measurement."""
         for number in range(count):
             self.spawn(
                 [PYTHON, "manage.py", "rqworker", "high", "default", "low", "webhooks", "--with-scheduler"],
                 cpus=cpus[number] if cpus else None,
             )
+        registered = redis.Redis.from_url(self.env["REDIS_URL"])
+        deadline = time.time() + 120
+        while registered.scard("rq:workers") < count:
+            if time.time() > deadline:
+                raise TimeoutError(f"{count} workers did not register with Redis")
+            time.sleep(0.1)
 
     def stop(self) -> None:
         for child in reversed(self.children):
