@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -63,23 +63,27 @@ def ensure_lease(process: EncodingProcess) -> None:
         raise LeaseLost(process.public_id)
 
 
+def heartbeat(process: EncodingProcess) -> AbstractContextManager[threading.Event]:
+    return beating(lambda: beat(process), f"heartbeat-{process.pk}")
+
+
 @contextmanager
-def heartbeat(process: EncodingProcess) -> Iterator[threading.Event]:
-    """Beat every few seconds from a thread while the body runs. The yielded event is set
-    when the lease is lost, so the body can stop early."""
+def beating(renew: Callable[[], bool], name: str) -> Iterator[threading.Event]:
+    """Call `renew` every few seconds from a thread while the body runs. The yielded event is
+    set when it returns False (the lease is lost), so the body can stop early."""
     stop, lost = threading.Event(), threading.Event()
 
     def loop() -> None:
         try:
             while not stop.wait(HEARTBEAT_SECONDS):
                 close_old_connections()
-                if not beat(process):
+                if not renew():
                     lost.set()
                     return
         finally:
             connection.close()  # this thread's own connection
 
-    thread = threading.Thread(target=loop, name=f"heartbeat-{process.pk}", daemon=True)
+    thread = threading.Thread(target=loop, name=name, daemon=True)
     thread.start()
     try:
         yield lost

@@ -7,14 +7,13 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -35,7 +34,7 @@ from ..execute import Cancelled, _run
 from ..faults import EnvironmentFault, InputError, LeaseLost
 from ..guard import RETRYABLE, encoding_process_fail
 from ..keys import job_of
-from ..lease import HEARTBEAT_SECONDS, stale_before
+from ..lease import beating, stale_before
 
 log = logging.getLogger(__name__)
 STITCH = "media_platform.jobs.encoding.stitch_process"
@@ -73,27 +72,8 @@ def beat(chunk: EncodingChunk, **fields) -> bool:
     return bool(alive)
 
 
-@contextmanager
-def chunk_heartbeat(chunk: EncodingChunk) -> Iterator[threading.Event]:
-    stop, lost = threading.Event(), threading.Event()
-
-    def loop() -> None:
-        try:
-            while not stop.wait(HEARTBEAT_SECONDS):
-                close_old_connections()
-                if not beat(chunk):
-                    lost.set()
-                    return
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=loop, name=f"chunk-heartbeat-{chunk.pk}", daemon=True)
-    thread.start()
-    try:
-        yield lost
-    finally:
-        stop.set()
-        thread.join(timeout=HEARTBEAT_SECONDS * 2)
+def chunk_heartbeat(chunk: EncodingChunk) -> AbstractContextManager[threading.Event]:
+    return beating(lambda: beat(chunk), f"chunk-heartbeat-{chunk.pk}")
 
 
 class PieceProgress:
