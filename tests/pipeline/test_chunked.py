@@ -83,3 +83,21 @@ def test_pieces_are_taken_by_several_worker_processes(bunny, library_keys, clip,
     assert video.status == 4, list(video.transcoding_messages.values_list("message", flat=True))
     names = {c.worker_name.split(":")[0] for c in EncodingChunk.objects.filter(process__video__guid=guid)}
     assert len(names) == 2, "both workers took pieces"
+
+
+def test_an_unexpected_error_in_a_piece_fails_the_process_with_a_reason(
+    bunny, library_keys, clip, chunking, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the piece")
+
+    monkeypatch.setattr("media_platform.services.encoding.chunked.pieces.run_piece", broken)
+    guid = create_video(bunny, library_keys.id)
+    upload(bunny, library_keys.id, guid, clip("chunky-bug.mp4", size="320x180", duration=12, rate=25))
+
+    run_burst()
+
+    process = EncodingProcess.objects.get(video__guid=guid)
+    assert process.status == "FAILED" and "a bug in the piece" in process.fail_message
+    assert get_video(bunny, library_keys.id, guid)["status"] == 5
+    assert not EncodingChunk.objects.filter(process=process, status="PROCESSING").exists()

@@ -208,6 +208,15 @@ def encoding_chunk_run(*, chunk_id: int, worker_name: str, retries_left: int = 0
             issue = Issue(Severity.ERROR, IssueCode.UNDEFINED, f"A piece failed after retries: {exc}")
             encoding_process_fail(process=process, issue=issue)
         raise
+    except Exception as exc:
+        # Our own bug: fail the process (and stop its other pieces) rather than leave it running
+        # for reconcile to re-run the same failing piece for ever.
+        log.exception("chunk %s of %s: unexpected error", chunk.index, process.public_id)
+        EncodingProcess.objects.filter(pk=process.pk).update(cancel_requested=True)
+        message = f"Internal error while encoding a piece: {type(exc).__name__}: {exc}"
+        EncodingChunk.objects.filter(pk=chunk.pk).update(status=ProcessStatus.FAILED, error_message=message)
+        encoding_process_fail(process=process, issue=Issue(Severity.ERROR, IssueCode.UNDEFINED, message))
+        raise
 
 
 def stale_chunks() -> list[EncodingChunk]:
