@@ -13,6 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+_HTTP_URL = URLValidator(schemes=["http", "https"])
 TIME = re.compile(r"^\s*(\d+):([0-5]?\d):([0-5]?\d(?:\.\d+)?)\s*$")
 
 
@@ -222,3 +226,11 @@ def obj(errors: Errors, data: dict, path: str, name: str, *, required: bool = Fa
         errors.add(full, f"{name} must be an object")
         return None
     return value
+
+
+def is_http_url(value: str) -> bool:
+    try:
+        _HTTP_URL(value)
+    except ValidationError:
+        return False
+    return len(value) <= 2000

@@ -8,13 +8,12 @@ ClearKey players read; `la_url` the licence server named in the MPD. Echoes mask
 from __future__ import annotations
 
 import re
-from urllib.parse import urlparse
 
 from media_platform.crypto import mask
 from media_platform.encoding.mp4boxes import decode_pssh
 from media_platform.encoding.spec import Cenc, Encryption
 
-from .fields import Errors, Text, at, obj, read
+from .fields import Errors, Text, at, is_http_url, obj, read
 
 HEX16 = re.compile(r"^(0x)?[0-9a-fA-F]{32}$")
 ENCRYPTION_OUTPUTS = ("hls", "advanced_hls")
@@ -82,11 +81,7 @@ def _hex16(errors: Errors, path: str, value: str | None, *, required: bool) -> s
 def _url(errors: Errors, path: str, value: str | None) -> str | None:
     if not value:
         return None
-    try:
-        parsed = urlparse(value)
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.scheme not in ("http", "https") or not parsed.netloc or any(c in value for c in '"\n'):
+    if not is_http_url(value) or '"' in value:  # a quote would end the playlist's URI="…"
         errors.add(path, f"{path.rsplit('.', 1)[-1]} must be an http(s) URL")
         return None
     return value

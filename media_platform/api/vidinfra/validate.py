@@ -7,15 +7,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-
 from media_platform.crypto import mask
 from media_platform.models import Library
 from media_platform.storage.s3 import S3Location
 
 from .errors import ValidationFailed
-from .fields import Bool, Errors, Text, at, obj, read
+from .fields import Bool, Errors, Text, at, is_http_url, obj, read
 from .formats import Format, file_names, read_format
 from .locations import Check, Storage, run_checks, s3_object
 
@@ -23,7 +20,6 @@ MAX_FORMATS = 20
 HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$")
 # Headers the platform sets itself on every delivery; a client may not replace them.
 RESERVED_HEADERS = {"content-type", "content-length", "host", "user-agent", "transfer-encoding", "connection"}
-_url = URLValidator(schemes=["http", "https"])
 
 
 @dataclass(frozen=True)
@@ -95,7 +91,7 @@ def _webhook(errors: Errors, data: dict) -> Webhook | None:
     if value is None:
         return None
     url = value.get("url")
-    if not isinstance(url, str) or not _is_url(url.strip()):
+    if not isinstance(url, str) or not is_http_url(url.strip()):
         errors.add("webhook_config.url", "url must be an http(s) URL")
     headers = value.get("headers") or {}
     if not isinstance(headers, dict):
@@ -113,14 +109,6 @@ def _webhook(errors: Errors, data: dict) -> Webhook | None:
     if errors.has("webhook_config"):
         return None
     return Webhook(url.strip(), clean)
-
-
-def _is_url(value: str) -> bool:
-    try:
-        _url(value)
-    except ValidationError:
-        return False
-    return len(value) <= 2000
 
 
 def _formats(errors: Errors, data: dict, checks: list[Check]) -> list[Format]:
