@@ -244,6 +244,28 @@ def test_thumbnail_and_screenshots(full):
     assert {(video_stream(full.out / "shots" / s)["width"]) for s in shots} == {640}
 
 
+def _pixels(path: Path) -> bytes:
+    return subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(path), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+
+
+def test_thumbnail_from_the_shared_decode_is_the_frame_a_seek_finds(clips, tmp_path):
+    shared = execute([(0, Mp4Job(rendition=Rendition(name="source", video=FAST))), (1, ThumbnailJob(time=1.3))],
+                     clips.main, tmp_path / "shared")  # fmt: skip
+    alone = execute([(0, ThumbnailJob(time=1.3))], clips.main, tmp_path / "alone")
+    first = execute([(0, ThumbnailJob(time=0.0))], clips.main, tmp_path / "first")
+
+    assert len(shared.invocations) == 1 and "-ss" not in shared.invocations[0].argv
+    assert "-ss" in alone.invocations[0].argv
+    picture = _pixels(shared.out / "thumbnail.jpg")
+    assert len(picture) == 640 * 360 * 3  # one frame: the chosen one overwrote the first
+    assert picture == _pixels(alone.out / "thumbnail.jpg")
+    assert picture != _pixels(first.out / "thumbnail.jpg")
+
+
 def test_preview_clip_is_its_snippets_long(full):
     data = ffprobe("-show_entries", "format=duration:stream=codec_type", str(full.out / "clip/preview.mp4"))
 

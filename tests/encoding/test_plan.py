@@ -72,10 +72,30 @@ def timeline(jobs, info=MAIN, ctx=CTX):
 
 
 # --- the shared decode --------------------------------------------------------------------
-def test_full_set_is_one_timeline_and_one_point_invocation():
+def test_full_set_is_one_invocation_the_thumbnail_riding_along():
     invocations = plan_process(full_set(), MAIN, CTX)
 
-    assert [inv.job_indexes for inv in invocations] == [(0, 4, 2, 3), (1,)]
+    assert [inv.job_indexes for inv in invocations] == [(0, 4, 2, 3, 1)]
+
+
+@pytest.mark.parametrize(
+    ("job", "at"),
+    [
+        (ThumbnailJob(), "0.2"),  # a tenth of the way in
+        (ThumbnailJob(time=30.0), "1.75"),  # clamped inside the video
+        (ThumbnailJob(time=0.5, transformations=(Trim(start_time=1.0),)), "0.5"),  # its trimmed timeline
+    ],
+)
+def test_thumbnail_in_the_shared_decode_picks_its_frame_as_it_passes(job, at):
+    invocation, command = timeline([(0, Mp4Job()), (1, job)])
+
+    output = command.outputs[-1]
+    assert output.target == "thumbnail.jpg"
+    assert output.options["update"] == "1" and "frames:v" not in output.options
+    # Frame 0 at once (so ffmpeg never waits on this output), then the first frame at `at`.
+    assert f"select=eq(n\\,0)+gt(n\\,0)*gte(t\\,{at})*lt(prev_selected_t\\,{at})" in command.graph
+    assert command.inputs[0].options.get("ss") is None
+    assert invocation.files[-1].path == "thumbnail.jpg" and invocation.frames is not None
 
 
 def test_timeline_decodes_the_source_once():
@@ -85,10 +105,10 @@ def test_timeline_decodes_the_source_once():
     # no seeking: the whole timeline; only media demuxers (no playlists or concat scripts)
     assert command.inputs[0].options == {"protocol_whitelist": "file,pipe", "format_whitelist": SOURCE_FORMATS}
     # Every video output hangs off one split tree of the single decode; same for audio.
-    assert Command.leaves(command.splits()) == sum(o.has_video for o in command.outputs) == 5
+    assert Command.leaves(command.splits()) == sum(o.has_video for o in command.outputs) == 6
     assert Command.leaves(command.asplits()) == sum(o.has_audio for o in command.outputs)
-    assert command.splits()[0] == 4  # HLS, MP4, storyboard, animation
-    assert command.graph.startswith("[0:0]split=4")
+    assert command.splits()[0] == 5  # HLS, MP4, storyboard, animation, thumbnail
+    assert command.graph.startswith("[0:0]split=5")
 
 
 def test_outputs_come_in_builder_order():
@@ -97,7 +117,12 @@ def test_outputs_come_in_builder_order():
     targets = [o.target for o in command.outputs]
     assert targets[0].endswith("240p/video.m3u8|[f=mp4:movflags=+faststart]play_240p.mp4")
     assert targets[1].endswith("360p/video.m3u8|[f=mp4:movflags=+faststart]play_360p.mp4")
-    assert targets[2:] == ["mp4/video.mp4", ".work/2-storyboard/%05d.jpg", ".work/3-animation/%05d.png"]
+    assert targets[2:] == [
+        "mp4/video.mp4",
+        ".work/2-storyboard/%05d.jpg",
+        ".work/3-animation/%05d.png",
+        "thumbnail.jpg",
+    ]
 
 
 def test_hls_renditions_are_tee_outputs_with_fallbacks():
@@ -144,10 +169,12 @@ def test_rendition_sizes_and_rates():
 def test_frame_dumps_run_ahead_and_keep_every_frame():
     _, command = timeline(full_set())
 
-    storyboard, animation = command.outputs[-2:]
+    storyboard, animation, thumbnail = command.outputs[-3:]
     assert storyboard.options["c:v"] == "mjpeg" and animation.options["c:v"] == "png"
-    assert {storyboard.options["fps_mode"], animation.options["fps_mode"]} == {"passthrough"}
-    assert command.graph.count("setpts=PTS+1000000/TB") == 2
+    assert {storyboard.options["fps_mode"], animation.options["fps_mode"], thumbnail.options["fps_mode"]} == {
+        "passthrough"
+    }
+    assert command.graph.count("setpts=PTS+1000000/TB") == 3
     assert "fps=eof_action=pass:fps=1/0.5" in command.graph
     assert "fps=fps=12.000000" in command.graph  # 24 frames across 2 s
 
@@ -171,6 +198,7 @@ def test_timeline_invocation_metadata():
         (2, "sprite", "storyboard.jpg", None, None, None),
         (2, "vtt", "storyboard.vtt", None, None, None),
         (3, "animation", "preview.webp", None, 320, 180),
+        (1, "image", "thumbnail.jpg", None, 640, 360),
     ]
     for planned in invocation.files:
         folder = os.path.dirname(planned.path)
@@ -330,7 +358,7 @@ def test_interlaced_source_is_deinterlaced_once_before_the_split():
 
     _, command = timeline(full_set(interlaced), info=interlaced)
 
-    assert command.graph.startswith("[0:0]bwdif=deint=interlaced:mode=send_frame:parity=auto[s0];[s0]split=4")
+    assert command.graph.startswith("[0:0]bwdif=deint=interlaced:mode=send_frame:parity=auto[s0];[s0]split=5")
     assert command.graph.count("bwdif") == 1
 
 
@@ -508,7 +536,7 @@ def test_point_jobs_follow_the_timeline_in_job_order():
 
     invocations = plan_process(jobs, MAIN, CTX)
 
-    assert [inv.job_indexes for inv in invocations] == [(1,), (0,), (2,), (3,)]
+    assert [inv.job_indexes for inv in invocations] == [(1, 2), (0,), (3,)]
 
 
 # --- small planning helpers ---------------------------------------------------------------

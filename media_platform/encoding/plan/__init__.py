@@ -1,8 +1,9 @@
 """Spec + SourceInfo → ffmpeg invocations.
 
 Every job that needs the whole timeline (ladders, MP4s, storyboards, animations) shares ONE
-invocation that decodes the source once and splits it; jobs that need a few moments
-(thumbnails, screenshots, preview clips) get short invocations that seek their input.
+invocation that decodes the source once and splits it, and a thumbnail rides along in it;
+jobs that need a few moments (screenshots, preview clips, a thumbnail alone) get short
+invocations that seek their input.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from ..transforms import Geometry
 from .audio_jobs import plan_audio
 from .dash_jobs import build_dash
 from .graph import EncodeContext, Graph
-from .image_jobs import build_animation, build_storyboard
+from .image_jobs import build_animation, build_storyboard, build_thumbnail
 from .outputs import (
     AnimationFrames,
     Branch,
@@ -82,7 +83,11 @@ TIMELINE_BUILDERS: dict[type, Builder] = {
     DashJob: build_dash,  # type: ignore[dict-item]
     StoryboardJob: build_storyboard,  # type: ignore[dict-item]
     AnimationJob: build_animation,  # type: ignore[dict-item]
+    ThumbnailJob: build_thumbnail,  # type: ignore[dict-item]
 }
+# Taken from the shared decode when there is one, for free; alone, they seek instead of
+# decoding the whole source for one frame.
+RIDERS = (ThumbnailJob,)
 GLOBAL_ARGS = ("-hide_banner", "-nostdin", "-y", "-loglevel", "level+warning", "-nostats", "-progress", "pipe:1")
 
 
@@ -208,9 +213,12 @@ def plan_points(index: int, job: Job, info: SourceInfo, ctx: EncodeContext) -> l
 
 def plan_process(jobs: Sequence[tuple[int, Job]], info: SourceInfo, ctx: EncodeContext) -> list[Invocation]:
     """All invocations for a process's jobs: the shared decode first, then the point jobs."""
-    timeline = [(i, job) for i, job in jobs if type(job) in TIMELINE_BUILDERS]
+    timeline = [(i, job) for i, job in jobs if type(job) in TIMELINE_BUILDERS and type(job) not in RIDERS]
+    if timeline:
+        timeline += [(i, job) for i, job in jobs if type(job) in RIDERS]
     invocations = [plan_timeline(timeline, info, ctx)] if timeline else []
+    shared = {index for index, _ in timeline}
     for index, job in jobs:
-        if type(job) not in TIMELINE_BUILDERS:
+        if index not in shared:
             invocations += plan_points(index, job, info, ctx)
     return invocations

@@ -1,4 +1,4 @@
-"""Storyboards and animations, taken from the shared decode as small frame dumps.
+"""Storyboards, animations and thumbnails, taken from the shared decode as small frame dumps.
 
 ffmpeg reports progress only between steps of its main loop, and keeps stepping for an
 output that is waiting for its next frame; a sprite made with `tile` or a palette made with
@@ -15,10 +15,11 @@ from typing import Any
 import ffmpeg
 
 from ..ladder import even
-from ..spec import AnimationJob, StoryboardJob
+from ..spec import AnimationJob, StoryboardJob, ThumbnailJob
 from ..transforms import fit_within
 from .graph import Graph
 from .outputs import AnimationFrames, Branch, Built, PlannedFile, StoryboardFrames, join
+from .point_jobs import image_options, thumbnail_size, thumbnail_time
 
 GIF_MAX_SECONDS = 10.0
 # Far enough ahead that a dump is never the output ffmpeg waits on; frames count progress.
@@ -89,3 +90,18 @@ def build_animation(job: AnimationJob, index: int, graph: Graph, branch: Branch)
     finisher = AnimationFrames(index, folder, path, job.fps, job.frame_count)
     files = [PlannedFile(index, path, "animation", None, width, height)]
     return Built([dump(stream, folder, "png", first)], files, [finisher], 0.0, frames=frames, dumps=(folder,))
+
+
+def build_thumbnail(job: ThumbnailJob, index: int, graph: Graph, branch: Branch) -> Built:
+    """The thumbnail's frame, picked from the shared decode as it passes (no seek, no second
+    decode). The first frame goes out at once and the first at or after the chosen moment
+    overwrites it (`update`): an output that has written nothing yet is the one ffmpeg waits
+    on, which would hold every progress report back until that moment."""
+    at = f"{thumbnail_time(job, graph.info.duration):g}"
+    picked = branch.video.filter("select", f"eq(n,0)+gt(n,0)*gte(t,{at})*lt(prev_selected_t,{at})")
+    stream, width, height = thumbnail_size(job, picked, branch.geometry)
+    path = join(job.prefix, job.filename)
+    opts = {**image_options(path), "fps_mode": "passthrough"}
+    del opts["frames:v"]
+    output = ffmpeg.output(stream.filter("setpts", AHEAD), path, **opts)
+    return Built([output], [PlannedFile(index, path, "image", None, width, height)], [], 0.0, frames=1)

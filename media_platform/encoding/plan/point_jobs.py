@@ -77,14 +77,24 @@ def image_options(path: str) -> dict[str, Any]:
     return opts
 
 
+def thumbnail_time(job: ThumbnailJob, duration: float) -> float:
+    """Seconds into the job's window (its trims applied) of the frame the thumbnail shows."""
+    window = job_window(job, duration)
+    return clamp_time(default_thumbnail_time(window.duration) if job.time is None else job.time, window)
+
+
+def thumbnail_size(job: ThumbnailJob, stream: Any, g: Geometry) -> tuple[Any, int, int]:
+    if not (job.width or job.height):
+        return stream, g.width, g.height
+    width, height = fit_within(g.width, g.height, job.width, job.height, upscale=True)
+    return stream.filter("scale", width, height), width, height
+
+
 def plan_thumbnail(job: ThumbnailJob, index: int, info: SourceInfo, ctx: EncodeContext) -> PointPlan:
-    window = job_window(job, info.duration)
-    time = clamp_time(default_thumbnail_time(window.duration) if job.time is None else job.time, window)
-    _, stream, g = seeked_video(job, info, ctx, window.start + time)
-    width, height = g.width, g.height
-    if job.width or job.height:
-        width, height = fit_within(g.width, g.height, job.width, job.height, upscale=True)
-        stream = stream.filter("scale", width, height)
+    """A thumbnail on its own: seek to its frame (one GOP of decoding)."""
+    start = job_window(job, info.duration).start
+    _, stream, g = seeked_video(job, info, ctx, start + thumbnail_time(job, info.duration))
+    stream, width, height = thumbnail_size(job, stream, g)
     path = join(job.prefix, job.filename)
     output = ffmpeg.output(stream, path, **image_options(path))
     return PointPlan([output], [PlannedFile(index, path, "image", None, width, height)], 0.5)
