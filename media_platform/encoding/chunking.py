@@ -17,16 +17,18 @@ from .spec import AnimationJob, AudioJob, HlsJob, Job, StoryboardJob, ThumbnailJ
 
 
 def chunk_bounds(duration: float, target: float, align: float) -> list[tuple[float, float]]:
-    """(start, end) pieces of about `target` seconds, every start a multiple of `align`; a short
-    tail is folded into the piece before it rather than encoded on its own."""
+    """(start, end) pieces of about `target` seconds, every start a multiple of `align`.
+
+    The duration is cut into round(duration / target) nearly equal pieces (each within one
+    `align` of the others), not into `target`-long pieces and a remainder: workers taking the
+    pieces in turn then finish together, instead of all but one idling through a long last piece.
+    """
     if duration <= 0:
         return []
-    step = max(align, round(target / align) * align)
-    starts = [i * step for i in range(math.ceil(duration / step))]
-    if len(starts) > 1 and duration - starts[-1] < step / 2:
-        starts.pop()
-    bounds = [(start, starts[i + 1] if i + 1 < len(starts) else duration) for i, start in enumerate(starts)]
-    return [(round(a, 6), round(b, 6)) for a, b in bounds]
+    count = max(1, round(duration / max(target, align)))
+    cuts = sorted({round(i * duration / count / align) * align for i in range(1, count)})
+    edges = [0.0, *(cut for cut in cuts if 0 < cut < duration), duration]
+    return [(round(a, 6), round(b, 6)) for a, b in zip(edges, edges[1:], strict=False)]
 
 
 def joined_playlist(pieces: Iterable[str]) -> str:

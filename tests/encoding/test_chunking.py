@@ -27,7 +27,9 @@ from tests.support.media import make_clip
         (13.0, 4.0, 4.0, [(0, 4), (4, 8), (8, 13)]),  # a 1 s tail joins the last piece
         (15.0, 4.0, 4.0, [(0, 4), (4, 8), (8, 12), (12, 15)]),
         (600.0, 60.0, 4.0, [(i * 60, i * 60 + 60) for i in range(10)]),
-        (100.0, 62.0, 4.0, [(0, 64), (64, 100)]),  # the step is rounded to the alignment
+        (100.0, 62.0, 4.0, [(0, 48), (48, 100)]),  # two pieces, as equal as the alignment allows
+        (180.0, 30.0, 4.0, [(0, 32), (32, 60), (60, 88), (88, 120), (120, 152), (152, 180)]),  # no 20 s tail
+        (10.0, 1.0, 4.0, [(0, 4), (4, 10)]),  # pieces no shorter than the alignment
         (3.0, 60.0, 4.0, [(0, 3)]),
         (0.0, 60.0, 4.0, []),
     ],
