@@ -58,7 +58,8 @@ class Video(models.Model):
     class Meta:
         ordering = ["-date_uploaded", "-id"]
         indexes = [
-            models.Index(fields=["library", "-date_uploaded"]),
+            # The default listing order, whole: no sort of the library's videos for the tie-break.
+            models.Index(fields=["library", "-date_uploaded", "-id"], name="video_library_listing"),
             models.Index(fields=["library", "status"]),
             models.Index(fields=["status"]),
         ]

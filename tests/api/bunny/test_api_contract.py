@@ -82,6 +82,23 @@ def test_list_query_count_does_not_grow_with_the_page(bunny, library_keys, djang
         assert len(bunny.get(f"{base}/videos", {"itemsPerPage": 30}).json()["items"]) == 30
 
 
+def test_default_listing_reads_an_index_in_order_without_sorting(bunny, library_keys):
+    from django.db import connection
+
+    from media_platform.models import Library
+    from media_platform.selectors.videos import video_list
+
+    if connection.vendor != "sqlite":
+        pytest.skip("reads SQLite's query plan")
+    queryset = video_list(library=Library.objects.get(pk=library_keys.id))[200:300]
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " / ".join(row[-1] for row in cursor.fetchall())
+
+    assert "USING INDEX video_library_listing" in plan and "TEMP B-TREE" not in plan, plan
+
+
 def test_update_sets_title_collection_chapters_moments_and_meta_tags(bunny, library_keys):
     base = f"/library/{library_keys.id}"
     guid = bunny.post(f"{base}/videos", {"title": "old"}, format="json").json()["guid"]
