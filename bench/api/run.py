@@ -4,7 +4,10 @@
 
 Uses `wrk` (Debian package) as the load generator on loopback; prints requests/s, p50 and p99
 latency, and the number of database queries each request makes, for each number of concurrent
-connections (16: requests queue behind the two workers; 2: one request per worker, no queueing).
+connections. With 2 connections each worker serves one request at a time: the latency is what a
+request costs, and the target (p99 under 50 ms for a 100-video page) is judged there. With 16,
+fourteen requests wait in line for the two workers at any moment: the latency then grows with
+the queue (about connections / requests-per-second), and that row shows the capacity instead.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.stack import start_stack, table, write_results  # noqa: E402
+
+TARGET_MS = 50.0
 
 POPULATE = """
 from media_platform.models import Library, Video, Collection
@@ -64,6 +69,12 @@ def wrk(url: str, key: str, seconds: int, connections: int) -> dict:
     }
 
 
+def milliseconds(value: str) -> float:
+    """wrk's latency ("870.00us", "29.37ms", "1.20s") in milliseconds."""
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--videos", type=int, default=10000)
@@ -94,6 +105,11 @@ def main() -> None:
     columns = ("endpoint", "connections", "rps", "p50", "p99", "queries", "non_2xx")
     rows = [[r[column] for column in columns] for r in results]
     print(table(rows, ["endpoint", "connections", "requests/s", "p50", "p99", "queries/request", "non-2xx"]))
+    judged = next((r for r in results if r["endpoint"] == "list 100" and r["connections"] == 2), None)
+    if judged is not None:
+        p99 = milliseconds(judged["p99"])
+        print(f"list 100, one request per worker: p99 {p99:.1f} ms, target < {TARGET_MS:g} ms: "
+              f"{'met' if p99 < TARGET_MS else 'NOT met'}")  # fmt: skip
     summary = {"videos": args.videos, "runs": results}
     print(f"results: {write_results('api', summary)}")
 
