@@ -135,7 +135,12 @@ class Stack:
 
 
 def start_stack(
-    *, workers: int = 1, web_workers: int = 2, worker_cpus: list[str] | None = None, extra_env: dict | None = None
+    *,
+    workers: int = 1,
+    web_workers: int = 2,
+    web_worker_class: str = "gthread",
+    worker_cpus: list[str] | None = None,
+    extra_env: dict | None = None,
 ) -> Stack:
     root = Path(tempfile.mkdtemp(prefix="media-platform-bench-"))
     redis_port, web_port = free_port(), free_port()
@@ -155,7 +160,9 @@ def start_stack(
     stack.library = json.loads(stack.manage("create_library", "Benchmark").strip().splitlines()[-1])
     stack.spawn(
         [PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{web_port}",
-         "--workers", str(web_workers), "--worker-class", "gthread", "--threads", "8", "--timeout", "3600"]
+         "--workers", str(web_workers), "--worker-class", web_worker_class, "--timeout", "3600",
+         # (gunicorn turns a sync worker with threads into a gthread one)
+         *(["--threads", "8"] if web_worker_class == "gthread" else [])]
     )  # fmt: skip
     wait_port(web_port)
     stack.start_workers(workers, cpus=worker_cpus)

@@ -8,6 +8,12 @@ connections. With 2 connections each worker serves one request at a time: the la
 request costs, and the target (p99 under 50 ms for a 100-video page) is judged there. With 16,
 fourteen requests wait in line for the two workers at any moment: the latency then grows with
 the queue (about connections / requests-per-second), and that row shows the capacity instead.
+
+gunicorn runs sync workers here (`--worker-class gthread`, what `make up` runs, is an option):
+a sync worker takes a connection only when it is free, so two connections are served by two
+workers. gthread workers keep connections open, and both of wrk's may land in one process,
+which then serves them in turn while the other worker idles: that measures the placement, not
+the endpoint.
 """
 
 from __future__ import annotations
@@ -80,10 +86,13 @@ def main() -> None:
     parser.add_argument("--videos", type=int, default=10000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, nargs="+", default=[16, 2])
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk (make bench installs it)")
-    stack = start_stack(workers=0, web_workers=2, extra_env={"DATABASE_CONN_MAX_AGE": "600"})
+    stack = start_stack(
+        workers=0, web_workers=2, web_worker_class=args.worker_class, extra_env={"DATABASE_CONN_MAX_AGE": "600"}
+    )
     try:
         library, key = stack.library["id"], stack.library["apiKey"]
         guid = stack.manage("shell", "-c", POPULATE.format(library=library, count=args.videos)).strip().splitlines()[-1]
