@@ -50,7 +50,13 @@ class Command(BaseCommand):
         var = Path(settings.VAR_DIR)
         var.mkdir(parents=True, exist_ok=True)
         self.children: list[subprocess.Popen] = []
+        self.redis: subprocess.Popen | None = None
+        self.stopping = False
+        # Set explicitly, so a SIGINT stops the platform even where the shell that started it
+        # in the background ignores SIGINT; the children are in sessions of their own, so only
+        # this process hears Ctrl-C and stops them in order.
         signal.signal(signal.SIGTERM, lambda *_: self._stop(0))
+        signal.signal(signal.SIGINT, lambda *_: self._stop(0))
         try:
             self._redis(var)
             call_command("migrate", interactive=False, verbosity=0)
@@ -62,8 +68,9 @@ class Command(BaseCommand):
             self._spawn(self._gunicorn(options), "web")
             self._banner(options["bind"], admin_password, library)
             self._wait()
-        except KeyboardInterrupt:
-            self._stop(0)
+        except BaseException:  # a failed start, or the SystemExit of _stop (then this does nothing)
+            self._stop(1, quietly=True)
+            raise
 
     def _redis(self, var: Path) -> None:
         url = urlparse(settings.REDIS_URL)
@@ -75,7 +82,7 @@ class Command(BaseCommand):
         folder = var / "redis"
         folder.mkdir(exist_ok=True)
         # appendonly: queued jobs survive a restart of the embedded platform.
-        self._spawn(
+        self.redis = self._spawn(
             ["redis-server", "--port", str(port), "--bind", host, "--dir", str(folder), "--appendonly", "yes"],
             "redis",
             quiet=True,
@@ -136,10 +143,12 @@ class Command(BaseCommand):
             "--access-logfile", "-",
         ]  # fmt: skip
 
-    def _spawn(self, command: list[str], label: str, quiet: bool = False) -> None:
+    def _spawn(self, command: list[str], label: str, quiet: bool = False) -> subprocess.Popen:
         output = subprocess.DEVNULL if quiet else None
-        self.children.append(subprocess.Popen(command, stdout=output, stderr=output, cwd=settings.BASE_DIR))
-        self.stdout.write(f"started {label} (pid {self.children[-1].pid})")
+        child = subprocess.Popen(command, stdout=output, stderr=output, cwd=settings.BASE_DIR, start_new_session=True)
+        self.children.append(child)
+        self.stdout.write(f"started {label} (pid {child.pid})")
+        return child
 
     def _banner(self, bind: str, password: str | None, library: dict) -> None:
         base = f"http://{bind}"
@@ -164,14 +173,28 @@ class Command(BaseCommand):
                     self._stop(1)
             time.sleep(1)
 
-    def _stop(self, code: int) -> None:
-        for child in reversed(self.children):
-            if child.poll() is None:
-                child.terminate()
-        deadline = time.time() + 10
-        for child in self.children:
-            try:
-                child.wait(timeout=max(0.1, deadline - time.time()))
-            except subprocess.TimeoutExpired:
-                child.kill()
-        raise SystemExit(code)
+    def _stop(self, code: int, quietly: bool = False) -> None:
+        """Web, cron and workers first (a worker's warm shut-down still talks to Redis), then
+        the embedded Redis, which saves its append-only file on the way out."""
+        if self.stopping:
+            return
+        self.stopping = True
+        others = [child for child in self.children if child is not self.redis]
+        _terminate(others, grace=10)
+        _terminate([self.redis] if self.redis else [], grace=10)
+        if not quietly:
+            self.stdout.write("stopped")
+            raise SystemExit(code)
+
+
+def _terminate(children: list[subprocess.Popen], grace: float) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.time() + grace
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
