@@ -1,5 +1,6 @@
 """run_platform, as `make up` runs it: Redis, a worker, cron and the web server come up, serve,
-and stop in order on Ctrl-C (SIGINT) or SIGTERM, leaving nothing running and nothing noisy."""
+and stop in order on Ctrl-C (SIGINT), SIGTERM or a closed terminal (SIGHUP), leaving nothing
+running and nothing noisy."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def _running(pid: int) -> bool:
     return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
 
 
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_the_platform_comes_up_serves_and_stops_in_order(tmp_path, stop):
     web, redis_port = free_port(), free_port()
     env = {

@@ -53,10 +53,10 @@ class Command(BaseCommand):
         self.redis: subprocess.Popen | None = None
         self.stopping = False
         # Set explicitly, so a SIGINT stops the platform even where the shell that started it
-        # in the background ignores SIGINT; the children are in sessions of their own, so only
-        # this process hears Ctrl-C and stops them in order.
-        signal.signal(signal.SIGTERM, lambda *_: self._stop(0))
-        signal.signal(signal.SIGINT, lambda *_: self._stop(0))
+        # in the background ignores SIGINT. The children are in sessions of their own, so only
+        # this process hears Ctrl-C (or the terminal closing) and stops them in order.
+        for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(number, lambda *_: self._stop(0))
         try:
             self._redis(var)
             call_command("migrate", interactive=False, verbosity=0)
