@@ -134,6 +134,17 @@ class Stack:
         raise TimeoutError(guid)
 
 
+def platform_env(root: Path, redis_port: int) -> dict:
+    """The environment of a platform kept whole in `root`: its own SQLite file, files and Redis."""
+    return {
+        **os.environ,
+        "VAR_DIR": str(root),
+        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+        "DATABASE_URL": f"sqlite:///{root}/db.sqlite3",
+        "SECRET_KEY": "benchmark",
+    }
+
+
 def start_stack(
     *,
     workers: int = 1,
@@ -144,15 +155,7 @@ def start_stack(
 ) -> Stack:
     root = Path(tempfile.mkdtemp(prefix="media-platform-bench-"))
     redis_port, web_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "VAR_DIR": str(root),
-        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
-        "DATABASE_URL": f"sqlite:///{root}/db.sqlite3",
-        "SECRET_KEY": "benchmark",
-        "LOG_LEVEL": "WARNING",
-        **(extra_env or {}),
-    }
+    env = {**platform_env(root, redis_port), "LOG_LEVEL": "WARNING", **(extra_env or {})}
     stack = Stack(root, env, web_port)
     stack.spawn(["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no", "--dir", str(root)])
     wait_port(redis_port)

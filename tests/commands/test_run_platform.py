@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bench.stack import ROOT, free_port, wait_port
+from bench.stack import ROOT, free_port, platform_env, wait_port
 
 
 def _running(pid: int) -> bool:
@@ -28,14 +28,7 @@ def _running(pid: int) -> bool:
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_the_platform_comes_up_serves_and_stops_in_order(tmp_path, stop):
     web, redis_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "VAR_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
-        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
-        "SECRET_KEY": "run-platform-test",
-    }
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env = platform_env(tmp_path, redis_port)
     platform = subprocess.Popen(
         [sys.executable, "manage.py", "run_platform", "--bind", f"127.0.0.1:{web}"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
