@@ -20,10 +20,10 @@ def django_setup() -> None:
 def bunny_plan(source: Path):
     """The invocations a bunny upload of `source` gets, exactly as a worker plans them."""
     django_setup()
-    from media_platform.encoding.plan import EncodeContext, plan_process
-    from media_platform.encoding.probe import probe_file
+    from media_platform.engine.plan import EncodeContext, plan_process
+    from media_platform.engine.probe import probe_file
     from media_platform.models import EncodingProcess, Library, Video
-    from media_platform.services.encoding.recipes import bunny_video_jobs
+    from media_platform.services.pipeline.recipes import bunny_video_jobs
 
     info = probe_file(str(source))
     process = EncodingProcess(library=Library(), video=Video(), recipe={"name": "bunny_video"})
@@ -45,7 +45,7 @@ def run_by_hand(invocations, workdir: Path, *, finish: bool = False) -> dict[str
         )
         timings["main" if number == 0 else f"extra{number}"] = time.perf_counter() - started
     if finish:
-        from media_platform.encoding.finish import apply_finishers
+        from media_platform.engine.finish import apply_finishers
 
         started = time.perf_counter()
         for invocation in invocations:

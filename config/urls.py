@@ -11,5 +11,5 @@ urlpatterns = [
     path("", include("media_platform.api.vidinfra.urls")),
     path("", include("media_platform.api.tpstreams.urls")),
     path("", include("media_platform.api.bunny.urls")),
-    path("", include("media_platform.delivery.urls")),
+    path("", include("media_platform.playback.urls")),
 ]

@@ -17,10 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.engine import run_by_hand  # noqa: E402
 from bench.stack import ROOT, make_source, table, write_results  # noqa: E402
-from media_platform.encoding.ladder import build_ladder  # noqa: E402
-from media_platform.encoding.plan import EncodeContext, plan_process  # noqa: E402
-from media_platform.encoding.probe import probe_file  # noqa: E402
-from media_platform.encoding.spec import HlsJob  # noqa: E402
+from media_platform.engine.ladder import build_ladder  # noqa: E402
+from media_platform.engine.plan import EncodeContext, plan_process  # noqa: E402
+from media_platform.engine.probe import probe_file  # noqa: E402
+from media_platform.engine.spec import HlsJob  # noqa: E402
 
 
 def timed(jobs, info, source: Path) -> float:

@@ -25,11 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.engine import django_setup  # noqa: E402
 from bench.stack import ROOT, table, write_results  # noqa: E402
-from media_platform.encoding.plan import EncodeContext, plan_process  # noqa: E402
-from media_platform.encoding.probe import probe_file  # noqa: E402
-from media_platform.encoding.quality import sample_windows, search_crf  # noqa: E402
-from media_platform.encoding.spec import Mp4Job, Rendition, VideoSettings  # noqa: E402
-from media_platform.encoding.vmaf import Samples, Tools, measure_output  # noqa: E402
+from media_platform.engine.plan import EncodeContext, plan_process  # noqa: E402
+from media_platform.engine.probe import probe_file  # noqa: E402
+from media_platform.engine.quality import sample_windows, search_crf  # noqa: E402
+from media_platform.engine.spec import Mp4Job, Rendition, VideoSettings  # noqa: E402
+from media_platform.engine.vmaf import Samples, Tools, measure_output  # noqa: E402
 
 SOURCES = {
     # name: lavfi graph of one third of the source ({seconds}: that third's length), three thirds

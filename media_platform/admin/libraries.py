@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from media_platform.encoding.ladder import RUNGS, parse_resolutions
+from media_platform.engine.ladder import RUNGS, parse_resolutions
 from media_platform.models import Library
 from media_platform.selectors.admin import library_admin_list
 from media_platform.services.libraries import library_create, library_delete, library_regenerate_keys

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from media_platform.models import EncodingJob, EncodingProcess
 from media_platform.selectors.admin import parse_ids, process_progress
-from media_platform.services.encoding import encoding_process_cancel, encoding_process_retry
-from media_platform.services.encoding.control import RETRYABLE
+from media_platform.services.pipeline import encoding_process_cancel, encoding_process_retry
+from media_platform.services.pipeline.control import RETRYABLE
 
 from .display import badge, bar, elapsed, process_state
 from .video_actions import plural

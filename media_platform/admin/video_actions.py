@@ -9,7 +9,7 @@ from django.contrib.admin import helpers
 from django.db import transaction
 from django.template.response import TemplateResponse
 
-from media_platform.encoding.ladder import DEFAULT_ENABLED, RUNGS
+from media_platform.engine.ladder import DEFAULT_ENABLED, RUNGS
 from media_platform.models import BulkCommand, EncodingProcess
 from media_platform.services.bulk import recipe_for
 from media_platform.services.bulk.start import bulk_processes_start

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from media_platform.encoding.ladder import RUNGS
+from media_platform.engine.ladder import RUNGS
 from media_platform.models import BulkCommand, Library, Video
 from media_platform.query.errors import QuerySyntaxError
 from media_platform.services.bulk import BulkParamError, bulk_command_create

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from media_platform.encoding.issues import IssueCode, Severity
+from media_platform.engine.issues import IssueCode, Severity
 from media_platform.models import EncodingProcess, TranscodingMessage
 
 from .display import badge, bar, elapsed, process_state

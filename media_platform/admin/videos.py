@@ -97,7 +97,7 @@ class VideoAdmin(admin.ModelAdmin):
         if not (obj.outputs_prefix or obj.thumbnail_file_name):
             return format_html('<span class="mp-thumb mp-thumb-empty" title="{}"></span>', "No outputs yet")
         name = obj.thumbnail_file_name or "thumbnail.jpg"
-        url = reverse("delivery-file", args=[obj.guid, name])
+        url = reverse("playback-file", args=[obj.guid, name])
         return format_html('<img class="mp-thumb" src="{}" alt="" loading="lazy" width="96" height="54">', url)
 
     @admin.display(description="Status", ordering="status")
@@ -140,7 +140,7 @@ class VideoAdmin(admin.ModelAdmin):
 
     @admin.display(description="Playback")
     def playback(self, obj):
-        url = reverse("delivery-file", args=[obj.guid, "playlist.m3u8"])
+        url = reverse("playback-file", args=[obj.guid, "playlist.m3u8"])
         return format_html('<a href="{}">{}{}</a>', url, settings.PUBLIC_BASE_URL, url)
 
     @admin.display(description="Video")
@@ -171,7 +171,7 @@ class VideoAdmin(admin.ModelAdmin):
         context = dict(extra_context or {})
         if video is not None:
             context.update(
-                mp_playlist_url=reverse("delivery-file", args=[video.guid, "playlist.m3u8"]),
+                mp_playlist_url=reverse("playback-file", args=[video.guid, "playlist.m3u8"]),
                 mp_outputs=video_published_outputs(video=video),
                 mp_can_delete_outputs=video_outputs_delete is not None,
                 mp_has_outputs=bool(video.outputs_prefix),

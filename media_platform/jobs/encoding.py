@@ -4,8 +4,8 @@ import socket
 
 from rq import get_current_job
 
-from media_platform.services.encoding import encoding_process_run
-from media_platform.services.encoding.chunked import encoding_chunk_run, encoding_stitch_run
+from media_platform.services.pipeline import encoding_process_run
+from media_platform.services.pipeline.chunked import encoding_chunk_run, encoding_stitch_run
 
 
 def _who() -> tuple[str, int]:

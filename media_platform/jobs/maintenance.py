@@ -1,4 +1,4 @@
-from media_platform.services.encoding import encoding_reconcile
+from media_platform.services.pipeline import encoding_reconcile
 from media_platform.storage import delete_prefix as storage_delete_prefix
 
 

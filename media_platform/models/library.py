@@ -1,6 +1,6 @@
 from django.db import models
 
-from media_platform.encoding.ladder import DEFAULT_ENABLED
+from media_platform.engine.ladder import DEFAULT_ENABLED
 
 
 class Library(models.Model):

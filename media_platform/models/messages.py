@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils import timezone
 
-from media_platform.encoding.issues import IssueCode, Severity
+from media_platform.engine.issues import IssueCode, Severity
 
 
 class TranscodingMessage(models.Model):

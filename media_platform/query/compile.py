@@ -12,7 +12,7 @@ from functools import reduce
 from django.db import models
 from django.db.models import Q
 
-from media_platform.encoding.issues import Severity
+from media_platform.engine.issues import Severity
 from media_platform.models import TranscodingMessage
 
 from . import ir

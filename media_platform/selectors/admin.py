@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from media_platform.encoding.issues import Severity
+from media_platform.engine.issues import Severity
 from media_platform.models import EncodingJob, EncodingOutput, EncodingProcess, Library, TranscodingMessage, Video
 from media_platform.status import ProcessStatus
 

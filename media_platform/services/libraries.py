@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from media_platform.crypto import encrypt, hash_key
-from media_platform.encoding.ladder import DEFAULT_ENABLED, parse_resolutions
+from media_platform.engine.ladder import DEFAULT_ENABLED, parse_resolutions
 from media_platform.models import Library
 
 
@@ -68,7 +68,7 @@ def library_regenerate_keys(*, library: Library) -> LibraryKeys:
 @transaction.atomic
 def library_delete(*, library: Library) -> None:
     """The library, its videos, collections and processes now; their files right after."""
-    from media_platform.services.encoding import encoding_process_cancel
+    from media_platform.services.pipeline import encoding_process_cancel
     from media_platform.services.queueing import enqueue_on_commit
     from media_platform.status import ACTIVE_STATUSES
 

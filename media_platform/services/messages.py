@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from media_platform.encoding.issues import Issue
+from media_platform.engine.issues import Issue
 from media_platform.models import EncodingProcess, TranscodingMessage
 
 

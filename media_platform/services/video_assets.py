@@ -10,7 +10,7 @@ import time
 from django.conf import settings
 from django.db import transaction
 
-from media_platform.encoding.captions import language_name, to_webvtt
+from media_platform.engine.captions import language_name, to_webvtt
 from media_platform.models import Caption, Video
 from media_platform.services.queueing import enqueue_on_commit
 from media_platform.storage import save_bytes

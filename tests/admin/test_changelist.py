@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from media_platform.encoding.issues import IssueCode, Severity
+from media_platform.engine.issues import IssueCode, Severity
 from media_platform.models import Collection, TranscodingMessage, Video
 from media_platform.services.libraries import library_create
 from media_platform.status import VideoStatus

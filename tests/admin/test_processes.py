@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from media_platform.models import EncodingJob, EncodingProcess, Video
-from media_platform.services.encoding import encoding_process_cancel
+from media_platform.services.pipeline import encoding_process_cancel
 from media_platform.status import ProcessStatus, VideoStatus
 from tests.admin.conftest import messages_of
 from tests.support.bunny import create_video, upload

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from media_platform.encoding.issues import IssueCode, Severity
+from media_platform.engine.issues import IssueCode, Severity
 from media_platform.models import EncodingJob, EncodingOutput, EncodingProcess, TranscodingMessage, Video
 from media_platform.status import ProcessStatus, VideoStatus
 from tests.admin.conftest import messages_of

@@ -6,7 +6,7 @@ import pytest
 
 from media_platform.models import BulkCommand
 from media_platform.services.bulk import BulkParamError, parse_conversion_names, recipe_for
-from media_platform.services.encoding.merge import merge_master, parse_master, video_info_updates
+from media_platform.services.pipeline.merge import merge_master, parse_master, video_info_updates
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from media_platform.query.errors import QuerySyntaxError
 from media_platform.services import bulk as bulk_services
 from media_platform.services.bulk import bulk_command_abort, bulk_command_create, bulk_command_reconcile
 from media_platform.services.bulk import scroll as scroll_module
-from media_platform.services.encoding import encoding_process_create
+from media_platform.services.pipeline import encoding_process_create
 from media_platform.status import BulkState, ProcessStatus, VideoStatus
 
 pytestmark = pytest.mark.django_db

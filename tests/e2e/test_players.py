@@ -11,9 +11,9 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from media_platform.encoding.spec import Cenc, DashJob
+from media_platform.engine.spec import Cenc, DashJob
 from media_platform.models import Video
-from tests.encoding.test_protection import KEY, KID, execute, ladder
+from tests.engine.test_protection import KEY, KID, execute, ladder
 from tests.support.bunny import create_video, upload
 from tests.support.media import make_clip
 from tests.support.workers import run_burst

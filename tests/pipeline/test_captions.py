@@ -8,11 +8,11 @@ import json
 
 import pytest
 
-from media_platform.encoding.captions import CUE_TIMING, cue_count, to_webvtt
-from media_platform.encoding.issues import IssueCode
-from media_platform.encoding.spec import SpeechToTextJob, job_from_json
+from media_platform.engine.captions import CUE_TIMING, cue_count, to_webvtt
+from media_platform.engine.issues import IssueCode
+from media_platform.engine.spec import SpeechToTextJob, job_from_json
 from media_platform.models import Caption, EncodingJob, EncodingProcess
-from media_platform.services.encoding.recipes import bunny_video_jobs
+from media_platform.services.pipeline.recipes import bunny_video_jobs
 from media_platform.services.video_assets import caption_add, caption_generated_add
 from media_platform.status import ProcessStatus, VideoStatus
 from tests.support.bunny import create_video, get_video, served, upload
@@ -90,7 +90,7 @@ def test_a_video_without_sound_is_finished_without_captions(bunny, captioning, c
 
 
 def test_only_libraries_that_ask_get_a_speech_job(library_keys, clip):
-    from media_platform.encoding.probe import probe_file
+    from media_platform.engine.probe import probe_file
     from media_platform.services.videos import video_create
 
     video = video_create(library=library_keys.library, title="x")

@@ -91,7 +91,7 @@ def test_an_unexpected_error_in_a_piece_fails_the_process_with_a_reason(
     def broken(*args, **kwargs):
         raise RuntimeError("a bug in the piece")
 
-    monkeypatch.setattr("media_platform.services.encoding.chunked.pieces.run_piece", broken)
+    monkeypatch.setattr("media_platform.services.pipeline.chunked.pieces.run_piece", broken)
     guid = create_video(bunny, library_keys.id)
     upload(bunny, library_keys.id, guid, clip("chunky-bug.mp4", size="320x180", duration=12, rate=25))
 

@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from media_platform.models import EncodingJob, Video
-from media_platform.services.encoding.keys import KEY_URL_TTL, signed_key_url
+from media_platform.services.pipeline.keys import KEY_URL_TTL, signed_key_url
 from tests.support.bunny import create_video, served, upload
 from tests.support.workers import run_burst
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from media_platform.encoding.hls import parse_segments
+from media_platform.engine.hls import parse_segments
 from tests.support.bunny import create_video, get_video, output_path, served, upload, upload_bytes
 from tests.support.media import decodes, ffprobe
 from tests.support.workers import run_burst

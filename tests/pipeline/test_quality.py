@@ -15,7 +15,7 @@ from media_platform.api.vidinfra.fields import Errors
 from media_platform.api.vidinfra.formats import read_format
 from media_platform.api.vidinfra.translate import translate_formats
 from media_platform.models import EncodingJob, EncodingOutput, TranscodingMessage
-from media_platform.services.encoding.assets import library_key
+from media_platform.services.pipeline.assets import library_key
 from media_platform.storage import save_file
 from tests.support.bunny import create_video, get_video, output_path, upload
 from tests.support.workers import run_burst

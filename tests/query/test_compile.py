@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from media_platform.encoding.issues import IssueCode, Severity
+from media_platform.engine.issues import IssueCode, Severity
 from media_platform.models import Collection, TranscodingMessage, Video
 from media_platform.query import DEFAULT_QUERY
 from media_platform.query.compile import CompiledQuery, compile_query, filter_videos

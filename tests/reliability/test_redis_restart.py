@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from media_platform.models import EncodingProcess, TranscodingMessage, Video, WebhookDelivery
-from media_platform.services.encoding import encoding_reconcile
+from media_platform.services.pipeline import encoding_reconcile
 from media_platform.services.webhooks import webhook_sweep
 from tests.environment import start_redis_again, stop_redis
 from tests.support.bunny import create_video, get_video, upload

@@ -14,7 +14,7 @@ from django.conf import settings
 from rq.job import Job, JobStatus
 
 from media_platform.models import EncodingProcess
-from media_platform.services.encoding.assets import library_key
+from media_platform.services.pipeline.assets import library_key
 from media_platform.storage import save_file
 from media_platform.storage.s3 import S3Location
 from tests.support.chaos import scheduled_job_ids

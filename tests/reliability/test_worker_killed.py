@@ -14,7 +14,7 @@ from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 
 from media_platform.models import EncodingProcess, Video, WebhookDelivery
-from media_platform.services.encoding import encoding_reconcile
+from media_platform.services.pipeline import encoding_reconcile
 from tests.support.bunny import create_video, get_video, output_path, served, upload
 from tests.support.media import decodes
 from tests.support.processes import kill_tree

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import requests
 
-from media_platform.encoding.spec import Mp4Job, Rendition, ThumbnailJob, VideoSettings
+from media_platform.engine.spec import Mp4Job, Rendition, ThumbnailJob, VideoSettings
 from media_platform.models import EncodingProcess, Video
-from media_platform.services.encoding import encoding_process_create
+from media_platform.services.pipeline import encoding_process_create
 from media_platform.storage.s3 import S3Error, S3Location, mask_url, parse_s3_url
 from tests.support.bunny import create_video, get_video, upload
 from tests.support.s3 import KEY, REGION, SECRET

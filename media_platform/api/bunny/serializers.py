@@ -218,7 +218,7 @@ class CollectionModel(serializers.ModelSerializer):
         return ",".join(str(guid) for guid in ids) if ids else None
 
     def get_previewImageUrls(self, collection: Collection) -> list[str] | None:
-        base = self.context.get("delivery_base")
+        base = self.context.get("playback_base")
         ids = getattr(collection, "preview_ids", None)
         return [f"{base}/{guid}/thumbnail.jpg" for guid in ids] if base and ids else None
 

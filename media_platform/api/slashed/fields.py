@@ -3,7 +3,7 @@
 Messages follow the service's wording ("destination should not be null or undefined",
 "destination should not be empty", "destination must be a string", "video_codec must be
 one of: h264, h265, av1"): the field's own name, then what is wrong with it. Lengths and
-offsets are checked by the engine's own parsers (media_platform.encoding.transforms), so the
+offsets are checked by the engine's own parsers (media_platform.engine.transforms), so the
 rules a request is held to are the rules the encode applies.
 """
 
@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from media_platform.encoding.transforms import TransformError, parse_length, parse_offset
+from media_platform.engine.transforms import TransformError, parse_length, parse_offset
 
 # A picture to measure relative lengths against: the real one is known only on the worker.
 PROBE_SIDE = 1000

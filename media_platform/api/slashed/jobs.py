@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import posixpath
 
-from media_platform.encoding.names import name_problem
-from media_platform.encoding.spec import GRAVITIES
+from media_platform.engine.names import name_problem
+from media_platform.engine.spec import GRAVITIES
 
 from .fields import Errors, as_number, at, boolean, choice, integer, length, offset, positive, string
 from .locations import Check, Location, clean_path, parse_location

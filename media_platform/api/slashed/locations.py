@@ -16,7 +16,7 @@ from django.core.validators import URLValidator
 
 from media_platform.models import EncodingProcess, Library
 from media_platform.net import url_host_problem
-from media_platform.services.encoding.assets import library_key
+from media_platform.services.pipeline.assets import library_key
 from media_platform.storage import exists
 from media_platform.storage.s3 import S3Error, S3Location, check_readable, check_writable, parse_s3_url
 

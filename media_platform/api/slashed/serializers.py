@@ -6,7 +6,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from media_platform.encoding.spec import GRAVITIES
+from media_platform.engine.spec import GRAVITIES
 
 from .jobs import AUDIO_CODECS, JOB_TYPES, QUALITIES, TRANSFORMATION_TYPES, VIDEO_CODECS
 from .validate import PRIORITIES

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 
-from media_platform.encoding.spec import (
+from media_platform.engine.spec import (
     AudioSettings,
     Crop,
     Job,
@@ -29,7 +29,7 @@ from media_platform.encoding.spec import (
     Watermark,
 )
 from media_platform.models import EncodingProcess, Library
-from media_platform.services.encoding.source import url_source
+from media_platform.services.pipeline.source import url_source
 from media_platform.storage.s3 import mask_url
 
 from .locations import Location, storage_key

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from media_platform.net import url_host_problem
-from media_platform.services.encoding.source import url_source
+from media_platform.services.pipeline.source import url_source
 from media_platform.storage.s3 import S3Error, S3Location, check_readable, check_writable, mask_url, parse_s3_url
 
 MAX_URL = 4000

@@ -8,8 +8,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from media_platform.models import EncodingProcess
-from media_platform.services.encoding import encoding_process_create
 from media_platform.services.notifiers.tpstreams import job_detail
+from media_platform.services.pipeline import encoding_process_create
 
 from .base import TPStreamsApiView
 from .filters import PARAMETERS, filter_jobs

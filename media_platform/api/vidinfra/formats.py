@@ -24,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from media_platform.encoding.names import name_problem
-from media_platform.encoding.transforms import TransformError, parse_ratio
+from media_platform.engine.names import name_problem
+from media_platform.engine.transforms import TransformError, parse_ratio
 from media_platform.storage.s3 import S3Location
 
 from . import protection, video

@@ -14,10 +14,10 @@ import json
 from django.db import transaction
 
 from media_platform.crypto import encrypt
-from media_platform.encoding.issues import Issue, IssueCode, Severity
+from media_platform.engine.issues import Issue, IssueCode, Severity
 from media_platform.models import EncodingJob, EncodingProcess, Library
-from media_platform.services.encoding import encoding_jobs_save, encoding_process_create, encoding_process_enqueue
 from media_platform.services.messages import transcoding_messages_add
+from media_platform.services.pipeline import encoding_jobs_save, encoding_process_create, encoding_process_enqueue
 from media_platform.status import ProcessStatus
 
 from .errors import JobConflict, ValidationFailed

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from media_platform.crypto import mask
-from media_platform.encoding.mp4boxes import decode_pssh
-from media_platform.encoding.spec import Cenc, Encryption
+from media_platform.engine.mp4boxes import decode_pssh
+from media_platform.engine.spec import Cenc, Encryption
 
 from .fields import Errors, Text, at, is_http_url, obj, read
 

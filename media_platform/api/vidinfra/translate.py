@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from media_platform.encoding.ladder import CODEC_CRF
-from media_platform.encoding.spec import (
+from media_platform.engine.ladder import CODEC_CRF
+from media_platform.engine.spec import (
     AnimationJob,
     AspectRatio,
     AudioSettings,

@@ -17,7 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from media_platform.encoding.plan.codecs import SVT_PRESETS
+from media_platform.engine.plan.codecs import SVT_PRESETS
 from media_platform.storage.s3 import S3Error, mask_url, parse_s3_url
 
 from .fields import Errors, Number, Text, at, leaf, number_text, obj, read

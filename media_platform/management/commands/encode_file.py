@@ -5,16 +5,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from media_platform.encoding.diagnostics import Limits, check_source, classify_failure
-from media_platform.encoding.finish import FinishError, apply_finishers
-from media_platform.encoding.issues import InputError
-from media_platform.encoding.ladder import DEFAULT_ENABLED, RUNGS, parse_resolutions
-from media_platform.encoding.plan import EncodeContext, Invocation, plan_process
-from media_platform.encoding.probe import SourceInfo, probe_file
-from media_platform.encoding.runner import run_ffmpeg
-from media_platform.encoding.spec import Job
+from media_platform.engine.diagnostics import Limits, check_source, classify_failure
+from media_platform.engine.finish import FinishError, apply_finishers
+from media_platform.engine.issues import InputError
+from media_platform.engine.ladder import DEFAULT_ENABLED, RUNGS, parse_resolutions
+from media_platform.engine.plan import EncodeContext, Invocation, plan_process
+from media_platform.engine.probe import SourceInfo, probe_file
+from media_platform.engine.runner import run_ffmpeg
+from media_platform.engine.spec import Job
 from media_platform.models import EncodingProcess, Library
-from media_platform.services.encoding.recipes import bunny_video_jobs
+from media_platform.services.pipeline.recipes import bunny_video_jobs
 
 
 def video_jobs(info: SourceInfo, resolutions: list[str], mp4_fallback: bool) -> list[Job]:

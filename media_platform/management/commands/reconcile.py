@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from media_platform.services.bulk import bulk_command_reconcile
-from media_platform.services.encoding import encoding_reconcile
+from media_platform.services.pipeline import encoding_reconcile
 from media_platform.services.webhooks import webhook_sweep
 
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from media_platform.encoding.ladder import RUNGS, rung_sort_key
+from media_platform.engine.ladder import RUNGS, rung_sort_key
 from media_platform.models import BulkCommand, EncodingProcess, Library
 from media_platform.query import DEFAULT_QUERY
 from media_platform.query.compile import compile_query

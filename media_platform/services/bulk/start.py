@@ -18,9 +18,9 @@ from django.utils import timezone
 from rq import Queue
 
 from media_platform.models import EncodingProcess, Video
-from media_platform.services.encoding import encoding_process_cancel
-from media_platform.services.encoding.create import JOB_TIMEOUT, RUN
-from media_platform.services.encoding.notify import notify
+from media_platform.services.pipeline import encoding_process_cancel
+from media_platform.services.pipeline.create import JOB_TIMEOUT, RUN
+from media_platform.services.pipeline.notify import notify
 from media_platform.services.queueing import ENVIRONMENT_RETRY
 from media_platform.status import ACTIVE_STATUSES, Event, ProcessStatus, row
 

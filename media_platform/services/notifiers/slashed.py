@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from media_platform.models import EncodingJob, EncodingOutput, EncodingProcess
-from media_platform.services.encoding.notify import event_key
+from media_platform.services.pipeline.notify import event_key
 from media_platform.services.webhooks import webhook_enqueue
 from media_platform.status import Event, row
 from media_platform.webhooks.payloads.slashed import (

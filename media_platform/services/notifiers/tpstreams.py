@@ -15,7 +15,7 @@ import json
 
 from media_platform.crypto import decrypt, hash_key
 from media_platform.models import EncodingProcess
-from media_platform.services.encoding.notify import event_key
+from media_platform.services.pipeline.notify import event_key
 from media_platform.services.webhooks import webhook_enqueue
 from media_platform.status import Event
 from media_platform.webhooks.payloads.tpstreams import JobFacts, job_payload

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from media_platform.crypto import decrypt
 from media_platform.models import EncodingJob, EncodingOutput, EncodingProcess
-from media_platform.services.encoding.notify import event_key
+from media_platform.services.pipeline.notify import event_key
 from media_platform.services.webhooks import webhook_enqueue
 from media_platform.status import Event, ProcessStatus
 from media_platform.webhooks.payloads.vidinfra import FileFacts, FormatFacts, JobFacts, job_payload

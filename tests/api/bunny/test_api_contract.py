@@ -180,7 +180,7 @@ def test_the_direct_video_representation_equals_drfs_generic_one(bunny, library_
     from rest_framework import serializers as drf
 
     from media_platform.api.bunny.serializers import VideoModel
-    from media_platform.encoding.issues import IssueCode, Severity
+    from media_platform.engine.issues import IssueCode, Severity
     from media_platform.models import TranscodingMessage, Video
     from media_platform.selectors.videos import video_queryset
 

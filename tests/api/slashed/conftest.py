@@ -8,7 +8,7 @@ import django_rq
 import pytest
 from django.conf import settings
 
-from media_platform.services.encoding.assets import library_key
+from media_platform.services.pipeline.assets import library_key
 from media_platform.storage import save_bytes, save_file
 from tests.support.workers import QUEUES
 

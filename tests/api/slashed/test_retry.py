@@ -8,8 +8,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from media_platform.models import EncodingProcess
-from media_platform.services.encoding import encoding_process_cancel
 from media_platform.services.libraries import library_create
+from media_platform.services.pipeline import encoding_process_cancel
 from tests.support.workers import run_burst
 
 from . import seed

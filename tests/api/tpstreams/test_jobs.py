@@ -8,7 +8,7 @@ import pytest
 
 from media_platform.api.tpstreams.serializers import Job
 from media_platform.models import EncodingProcess
-from media_platform.services.encoding import encoding_process_cancel
+from media_platform.services.pipeline import encoding_process_cancel
 from tests.support.s3 import KEY, SECRET
 from tests.support.workers import run_burst
 

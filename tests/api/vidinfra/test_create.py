@@ -10,7 +10,7 @@ import copy
 import django_rq
 import pytest
 
-from media_platform.encoding.mp4boxes import pssh_box
+from media_platform.engine.mp4boxes import pssh_box
 from media_platform.models import EncodingJob, EncodingProcess
 from media_platform.services.notifiers.vidinfra import webhook_headers
 

@@ -9,8 +9,8 @@ import pytest
 
 from media_platform.crypto import decrypt
 from media_platform.models import EncodingJob, EncodingProcess
-from media_platform.services.encoding import encoding_process_create
 from media_platform.services.libraries import library_create
+from media_platform.services.pipeline import encoding_process_create
 from tests.support.workers import run_burst
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -168,7 +168,7 @@ def test_another_librarys_jobs_are_not_found(vidinfra, buckets, api):
 
 
 def test_processes_of_other_dialects_are_not_vidinfra_jobs(vidinfra, library_keys, buckets):
-    from media_platform.encoding.spec import ThumbnailJob
+    from media_platform.engine.spec import ThumbnailJob
 
     process = encoding_process_create(
         library=library_keys.library, source={"kind": "url", "url": "https://e.com/v.mp4"}, destination={},

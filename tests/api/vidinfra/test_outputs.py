@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from media_platform.encoding.captions import cue_count
-from media_platform.encoding.hls import parse_segments
+from media_platform.engine.captions import cue_count
+from media_platform.engine.hls import parse_segments
 from media_platform.models import EncodingProcess
 from tests.support.media import decodes, ffprobe
 from tests.support.workers import run_burst

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from media_platform.encoding.mp4boxes import find_all, pssh_box, tenc_key_ids
-from media_platform.encoding.mpd import CENC, MPD
+from media_platform.engine.mp4boxes import find_all, pssh_box, tenc_key_ids
+from media_platform.engine.mpd import CENC, MPD
 from tests.support.workers import run_burst
 
 from .conftest import KEY, KEY_ID

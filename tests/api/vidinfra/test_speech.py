@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from media_platform.encoding.captions import cue_count, to_webvtt
-from media_platform.encoding.spec import SpeechToTextJob, job_from_json
+from media_platform.engine.captions import cue_count, to_webvtt
+from media_platform.engine.spec import SpeechToTextJob, job_from_json
 from media_platform.models import EncodingJob, EncodingProcess
 from tests.support.speech import SENTENCES, make_speech_clip, word_error_rate
 from tests.support.workers import run_burst

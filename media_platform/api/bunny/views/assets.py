@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from media_platform.encoding.captions import CaptionError
+from media_platform.engine.captions import CaptionError
 from media_platform.models import Caption
 from media_platform.net import BlockedAddress, blocked_reason, guarded_session
 from media_platform.services import video_assets

@@ -23,7 +23,7 @@ class NameInput(serializers.Serializer):
 
 def _context(request) -> dict:
     include = request.query_params.get("includeThumbnails", "").lower() == "true"
-    return {"delivery_base": settings.PUBLIC_BASE_URL} if include else {}
+    return {"playback_base": settings.PUBLIC_BASE_URL} if include else {}
 
 
 class CollectionsApi(BunnyApiView):

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from media_platform.api.common.pagination import int_param, paginate
 from media_platform.api.common.streams import body_stream
-from media_platform.encoding.ladder import parse_resolutions
+from media_platform.engine.ladder import parse_resolutions
 from media_platform.models import Collection
 from media_platform.selectors.videos import video_list, video_queryset
 from media_platform.services import videos as video_services

@@ -6,7 +6,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.response import Response
 
 from media_platform.models import EncodingProcess
-from media_platform.services.encoding import encoding_process_create
+from media_platform.services.pipeline import encoding_process_create
 
 from ..base import SlashedApiView
 from ..limits import process_slot

@@ -10,8 +10,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
 from media_platform.models import EncodingProcess
-from media_platform.services.encoding import encoding_process_retry
-from media_platform.services.encoding.control import RETRYABLE
+from media_platform.services.pipeline import encoding_process_retry
+from media_platform.services.pipeline.control import RETRYABLE
 from media_platform.webhooks.payloads.slashed import public_status
 
 from ..base import SlashedApiView

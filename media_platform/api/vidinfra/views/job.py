@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from media_platform.services.encoding import encoding_process_cancel
+from media_platform.services.pipeline import encoding_process_cancel
 from media_platform.webhooks.payloads.vidinfra import public_status
 
 from ..base import VidinfraApiView

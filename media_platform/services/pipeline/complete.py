@@ -1,0 +1,53 @@
+"""The end of a successful run, whoever ran it (one worker, or the stitch of many pieces)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from media_platform.engine.issues import Issue, IssueCode, Severity
+from media_platform.engine.speech import Transcript
+from media_platform.models import EncodingJob, EncodingProcess
+from media_platform.services.messages import transcoding_messages_add
+from media_platform.status import Event, ProcessStatus
+
+from .events import process_event
+from .inspect import Inspected
+from .lease import ensure_lease
+from .publish import publish_video, record_outputs
+from .speech import generated_captions_attach
+
+
+def missing_output(path: str) -> Issue:
+    return Issue(Severity.ERROR, IssueCode.UNDEFINED, f"The encode produced no {path}.")
+
+
+def complete(
+    process: EncodingProcess,
+    prefix: str,
+    inspected: list[Inspected],
+    failed: dict[int, Issue],
+    transcripts: dict[int, Transcript] | None = None,
+) -> None:
+    """Record the outputs, point a video at them, and end the process: FINISHED, or
+    PARTIALLY_FAILED when soft-failing jobs failed. A video's speech jobs then become its captions."""
+    now = timezone.now()
+    with transaction.atomic():
+        ensure_lease(process)
+        record_outputs(process, inspected)
+        for index, issue in failed.items():
+            EncodingJob.objects.filter(process=process, index=index).update(
+                status=ProcessStatus.FAILED, error_message=issue.message, finished_at=now
+            )
+        transcoding_messages_add(process=process, issues=list(failed.values()))
+        EncodingJob.objects.filter(process=process, status=ProcessStatus.PROCESSING).update(
+            status=ProcessStatus.FINISHED, progress=100, finished_at=now, finished_upload_at=now
+        )
+        seconds = sum(i.duration or 0 for i in inspected if i.file.role in ("variant", "mp4"))
+        EncodingProcess.objects.filter(pk=process.pk).update(encoded_seconds=seconds)
+        if process.destination.get("kind") == "video":
+            publish_video(process, prefix, inspected)
+        event = Event.PARTIALLY_FAILED if failed else Event.FINISHED
+        message = "; ".join(issue.message for issue in failed.values())
+        process_event(process, event, fail_message=message)
+        generated_captions_attach(process=process, transcripts=transcripts or {}, failed=failed)

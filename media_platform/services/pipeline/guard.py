@@ -1,0 +1,74 @@
+"""What a worker does when work on a process goes wrong, in one place for every entry point
+(a whole run, the stitch of a chunked one)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from media_platform.engine.issues import Issue, IssueCode, Severity
+from media_platform.engine.names import UnsafeName
+from media_platform.engine.transforms import TransformError
+from media_platform.models import EncodingJob, EncodingProcess
+from media_platform.services.messages import transcoding_messages_add
+from media_platform.status import Event, ProcessStatus
+
+from .events import process_event
+from .execute import Cancelled
+from .faults import EnvironmentFault, InputError, LeaseLost
+
+log = logging.getLogger(__name__)
+RETRYABLE = (EnvironmentFault, OSError, DatabaseError)
+
+
+def encoding_process_fail(*, process: EncodingProcess, issue: Issue) -> None:
+    with transaction.atomic():
+        transcoding_messages_add(process=process, issues=[issue])
+        EncodingJob.objects.filter(process=process).exclude(status=ProcessStatus.FINISHED).update(
+            status=ProcessStatus.FAILED, error_message=issue.message, finished_at=timezone.now()
+        )
+        process_event(process, Event.FAILED, fail_message=issue.message, error_code=issue.code.name)
+
+
+def release(process: EncodingProcess, reason: str) -> None:
+    """Back to the queue for RQ's retry: no longer ours, not failed."""
+    try:
+        EncodingProcess.objects.filter(pk=process.pk, claim_token=process.claim_token).update(
+            status=ProcessStatus.ENQUEUED, claim_token="", log_tail=reason[-4000:]
+        )
+    except DatabaseError:
+        log.warning("process %s: could not release (database down); reconcile will", process.public_id)
+
+
+@contextmanager
+def guarded(process: EncodingProcess, *, retries_left: int, on_retry=release) -> Iterator[None]:
+    """Turn whatever the body raises into the process's fate: a failure with a reason, a
+    cancellation, a release for RQ's retry (environment faults), or silence (lease lost)."""
+    try:
+        yield
+    except InputError as exc:
+        encoding_process_fail(process=process, issue=exc.issue)
+    except (TransformError, UnsafeName) as exc:
+        # A request that cannot apply to this source (a trim past its end, an unusable name).
+        encoding_process_fail(process=process, issue=Issue(Severity.ERROR, IssueCode.UNDEFINED, str(exc)))
+    except LeaseLost:
+        log.info("process %s: lease lost, leaving it to the worker that holds it", process.public_id)
+    except Cancelled:
+        process_event(process, Event.CANCELLED, fail_message="Cancelled")
+    except RETRYABLE as exc:
+        if retries_left > 0:
+            on_retry(process, f"{type(exc).__name__}: {exc}")
+        else:
+            issue = Issue(Severity.ERROR, IssueCode.UNDEFINED, f"Processing failed after retries: {exc}")
+            encoding_process_fail(process=process, issue=issue)
+        raise
+    except Exception as exc:
+        # Our own bug: fail loudly rather than leave the process PROCESSING for ever.
+        log.exception("process %s: unexpected error", process.public_id)
+        message = f"Internal error while processing: {type(exc).__name__}: {exc}"
+        encoding_process_fail(process=process, issue=Issue(Severity.ERROR, IssueCode.UNDEFINED, message))
+        raise
