@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HLSJS_VERSION := 1.7.4
 DASHJS_VERSION := 4.7.4
 APT_RUNTIME := ffmpeg redis-server
-APT_TEST := chromium chromium-driver espeak-ng fonts-dejavu-core
+APT_TEST := chromium chromium-driver espeak-ng fonts-dejavu-core postgresql
 
 .PHONY: up setup test test-fast chaos bench lint system-packages test-packages venv vendor clean
 
