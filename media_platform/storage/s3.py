@@ -63,7 +63,7 @@ class S3Location:
         """A client for this location only. A request-named endpoint is checked against the SSRF
         rules each time; without keys the requests go unsigned (a public bucket), never with the
         platform's own credentials."""
-        if self.endpoint and self.endpoint != settings.S3_ENDPOINT_URL and (problem := url_host_problem(self.endpoint)):
+        if problem := endpoint_problem(self.endpoint):
             raise S3Error(f"the S3 endpoint {self.endpoint} is not allowed: {problem}")
         session = boto3.session.Session(
             aws_access_key_id=self.access_key or None,
@@ -96,6 +96,19 @@ class S3Location:
 
     def masked(self) -> dict:
         return {**asdict(self), "access_key": mask(self.access_key), "secret_key": mask(self.secret_key)}
+
+
+def endpoint_problem(endpoint: str | None) -> str | None:
+    """Why a request-named S3 endpoint may not be called, or None: the platform's own
+    S3_ENDPOINT_URL always may; any other must pass the SSRF guard (no private or reserved
+    address unless SSRF_ALLOWLIST names it). The one rule for every request-named endpoint."""
+    if not endpoint or _same_endpoint(endpoint, settings.S3_ENDPOINT_URL):
+        return None
+    return url_host_problem(endpoint)
+
+
+def _same_endpoint(endpoint: str, own: str | None) -> bool:
+    return own is not None and endpoint.rstrip("/").lower() == own.rstrip("/").lower()
 
 
 def parse_s3_url(url: str) -> S3Location:

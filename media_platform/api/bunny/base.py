@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import uuid
+
 from django.http import Http404
 from rest_framework import exceptions
-from rest_framework.views import APIView
 
 from media_platform.api.common.auth import HeaderKeyAuthentication
-from media_platform.api.common.permissions import KeyCanWrite
-from media_platform.models import Collection, Library, Video
+from media_platform.api.common.views import LibraryApiView
+from media_platform.models import Collection, EncodingProcess, Video
 
 from .errors import bunny_exception_handler
 
@@ -16,24 +17,17 @@ class AccessKeyAuthentication(HeaderKeyAuthentication):
     scheme_name = "AccessKey"
 
 
-class BunnyApiView(APIView):
+class BunnyApiView(LibraryApiView):
     """Every bunny operation: AccessKey header, StatusModel errors, the key's own library only."""
 
     authentication_classes = [AccessKeyAuthentication]
-    permission_classes = [KeyCanWrite]
+    exception_handler = bunny_exception_handler
+    dialect = EncodingProcess.Dialect.BUNNY
+    library_kwarg = "library_id"
 
-    def get_exception_handler(self):
-        return bunny_exception_handler
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
+    def wrong_library(self) -> exceptions.APIException:
         # A key is valid for its own library only, as with bunny's per-library keys.
-        if str(request.auth.library.pk) != str(kwargs.get("library_id")):
-            raise exceptions.AuthenticationFailed("The API key is not valid for this library.")
-
-    @property
-    def library(self) -> Library:
-        return self.request.auth.library
+        return exceptions.AuthenticationFailed("The API key is not valid for this library.")
 
     def get_video(self, video_id: str, queryset=None) -> Video:
         queryset = queryset if queryset is not None else Video.objects.all()
@@ -54,8 +48,6 @@ class BunnyApiView(APIView):
 
 
 def is_uuid(value: str) -> bool:
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except ValueError:
