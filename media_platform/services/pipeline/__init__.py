@@ -3,8 +3,10 @@ from .create import encoding_jobs_save, encoding_process_create, encoding_proces
 from .events import process_event
 from .reconcile import encoding_reconcile
 from .run import encoding_process_fail, encoding_process_run
+from .update import ProcessNotEditable, encoding_process_update
 
 __all__ = [
+    "ProcessNotEditable",
     "encoding_jobs_save",
     "encoding_process_cancel",
     "encoding_process_create",
@@ -13,5 +15,6 @@ __all__ = [
     "encoding_process_retry",
     "encoding_reconcile",
     "encoding_process_run",
+    "encoding_process_update",
     "process_event",
 ]

@@ -6,8 +6,10 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
+from media_platform.engine.issues import Issue
 from media_platform.engine.spec import Job
 from media_platform.models import EncodingJob, EncodingProcess, Library, Video
+from media_platform.services.messages import transcoding_messages_add
 from media_platform.services.queueing import ENVIRONMENT_RETRY, enqueue
 from media_platform.status import Event
 
@@ -35,8 +37,11 @@ def encoding_process_create(
     callback_url: str = "",
     callback_headers_encrypted: str = "",
     client_metadata=None,
+    notes: Sequence[Issue] = (),
     enqueue_now: bool = True,
 ) -> EncodingProcess:
+    """`notes` (what the request asked that the engine will not do) are recorded before the
+    process is queued, so its first webhook already carries them."""
     if not jobs and not recipe:
         raise ValueError("a process needs jobs or a recipe")
     process = EncodingProcess.objects.create(
@@ -54,6 +59,8 @@ def encoding_process_create(
     )
     encoding_jobs_save(process=process, jobs=jobs, destinations=job_destinations)
     process_event(process, Event.RECEIVED)
+    if notes:
+        transcoding_messages_add(process=process, issues=notes)
     if enqueue_now:
         encoding_process_enqueue(process=process)
     return process
