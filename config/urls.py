@@ -1,15 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from media_platform.api.dialects import DIALECTS
+
 urlpatterns = [
     path("admin/rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("media_platform.api.docs.urls")),
-    # The dialects keep the paths of the services they mirror.
-    path("", include("media_platform.api.nuxeo.urls")),
-    path("", include("media_platform.api.slashed.urls")),
-    path("", include("media_platform.api.vidinfra.urls")),
-    path("", include("media_platform.api.tpstreams.urls")),
-    path("", include("media_platform.api.bunny.urls")),
+    # The dialects keep the paths of the services they mirror (no two of them share a path).
+    *(path("", include(dialect.urls)) for dialect in DIALECTS),
     path("", include("media_platform.playback.urls")),
 ]

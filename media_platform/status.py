@@ -110,6 +110,12 @@ def row(event: Event) -> Row:
     return TABLE[event]
 
 
+# Every way a process ends.
+END_EVENTS = frozenset({Event.FINISHED, Event.PARTIALLY_FAILED, Event.FAILED, Event.REJECTED, Event.CANCELLED})
+# The events that begin a stage of a process as a client sees it: queued, taken by a worker,
+# ended. RECEIVED and VALIDATING come before it is queued; ENCODING happens within the started stage.
+STAGE_EVENTS = frozenset({Event.QUEUED, Event.STARTED}) | END_EVENTS
+
 # How a bulk command's state reads when a dialect only knows process statuses.
 BULK_FROM_PROCESS = {
     ProcessStatus.ENQUEUED: BulkState.SCHEDULED,

@@ -59,8 +59,13 @@ def leaf(path: str) -> str:
 
 
 def is_number(value: Any) -> bool:
-    """A finite JSON number (booleans are not numbers)."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite JSON number (booleans are not numbers; nor is an integer too big for a float)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return False
 
 
 def as_number(value: Any) -> float | None:

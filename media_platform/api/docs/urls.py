@@ -4,13 +4,10 @@ from django.urls import path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-DIALECTS = {
-    "bunny": ("bunny.net Stream API", "media_platform.api.bunny.urls"),
-    "vidinfra": ("vidinfra transcoding service v2", "media_platform.api.vidinfra.urls"),
-    "tpstreams": ("TPStreams transcoding jobs", "media_platform.api.tpstreams.urls"),
-    "slashed": ("Video encoding request API", "media_platform.api.slashed.urls"),
-    "nuxeo": ("Nuxeo video conversions", "media_platform.api.nuxeo.urls"),
-}
+from media_platform.api.dialects import DIALECTS as REGISTERED
+
+# name → (title, URLconf), as the index page lists them.
+DIALECTS = {dialect.name: (dialect.title, dialect.urls) for dialect in REGISTERED}
 
 urlpatterns = [
     path(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.authentication import BasicScheme
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAdminUser
@@ -15,6 +16,12 @@ class NuxeoBasicAuthentication(BasicAuthentication):
     """A 401 names Nuxeo's realm in WWW-Authenticate, as the service does."""
 
     www_authenticate_realm = "Nuxeo"
+
+
+class NuxeoBasicScheme(BasicScheme):
+    """In the OpenAPI schema it is HTTP basic auth, as DRF's own is."""
+
+    target_class = NuxeoBasicAuthentication
 
 
 class NuxeoApiView(DialectApiView):

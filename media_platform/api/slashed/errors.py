@@ -8,11 +8,12 @@ human-readable explanation the service's documentation promises.
 
 from __future__ import annotations
 
-import math
-
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
+
+from media_platform.api.common.errors import Failure, error_response
+from media_platform.api.common.fields import FieldErrors
 
 VALIDATION_ERROR = "Failed to validate fields"
 PROCESS_NOT_FOUND = {
@@ -53,6 +54,11 @@ class TooManyProcesses(exceptions.APIException):
     default_detail = "Limit of simultaneous processes reached"
 
 
+def error_details(errors: FieldErrors) -> list[dict]:
+    """One entry per failing field, with all its messages: [{"name", "message": [...]}]."""
+    return [{"name": name, "message": messages} for name, messages in errors.by_field().items()]
+
+
 def validation_body(details: list[dict]) -> dict:
     return {"status": 400, "error": VALIDATION_ERROR, "details": details}
 
@@ -62,27 +68,16 @@ def error_body(code: int, message: str) -> dict:
     return {"status": code, "error": title, "message": message, "error_code": error_code}
 
 
-def slashed_exception_handler(exc, context) -> Response | None:
+def _body(failure: Failure) -> dict:
+    exc = failure.exc
     if isinstance(exc, ValidationFailed):
-        return Response(validation_body(exc.details), status=400)
+        return validation_body(exc.details)
     if isinstance(exc, ProcessNotFound | Http404):
-        return Response(PROCESS_NOT_FOUND, status=404)
+        return PROCESS_NOT_FOUND
     if isinstance(exc, exceptions.ParseError):
-        details = [{"name": "body", "message": [f"body must be valid JSON: {exc.detail}"]}]
-        return Response(validation_body(details), status=400)
-    if not isinstance(exc, exceptions.APIException):
-        return None
-    response = Response(error_body(exc.status_code, _message(exc.detail)), status=exc.status_code)
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        response["Retry-After"] = str(max(1, math.ceil(exc.wait)))
-    if exc.status_code == 401:
-        response["WWW-Authenticate"] = "Bearer"
-    return response
+        return validation_body([{"name": "body", "message": [f"body must be valid JSON: {exc.detail}"]}])
+    return error_body(failure.status, failure.message)
 
 
-def _message(detail) -> str:
-    if isinstance(detail, dict):
-        return "; ".join(f"{field}: {_message(value)}" for field, value in detail.items())
-    if isinstance(detail, list):
-        return " ".join(_message(item) for item in detail)
-    return str(detail)
+def slashed_exception_handler(exc, context) -> Response | None:
+    return error_response(exc, context, _body)

@@ -9,59 +9,13 @@ rules a request is held to are the rules the encode applies.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from typing import Any
 
+from media_platform.api.common.fields import FieldErrors, as_number, at, is_number
 from media_platform.engine.transforms import TransformError, parse_length, parse_offset
 
 # A picture to measure relative lengths against: the real one is known only on the worker.
 PROBE_SIDE = 1000
-
-
-class Errors:
-    def __init__(self) -> None:
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, path: str, *messages: str) -> None:
-        found = self.fields.setdefault(path, [])
-        found.extend(m for m in messages if m not in found)
-
-    def has(self, path: str) -> bool:
-        return path in self.fields
-
-    def __bool__(self) -> bool:
-        return bool(self.fields)
-
-    def details(self) -> list[dict]:
-        return [{"name": name, "message": messages} for name, messages in self.fields.items()]
-
-
-def at(path: str, name: str | int) -> str:
-    if isinstance(name, int):
-        return f"{path}[{name}]"
-    return f"{path}.{name}" if path else name
-
-
-def leaf(path: str) -> str:
-    return path.rsplit(".", 1)[-1]
-
-
-def is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def as_number(value: Any) -> float | None:
-    """A JSON number, or a string holding one; None for anything else."""
-    if is_number(value):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return None
-        return number if math.isfinite(number) else None
-    return None
 
 
 def parse_service_id(value) -> int | None:
@@ -77,7 +31,7 @@ def parse_service_id(value) -> int | None:
     return None
 
 
-def string(errors: Errors, data: dict, path: str, name: str, *, optional: bool = False) -> str | None:
+def string(errors: FieldErrors, data: dict, path: str, name: str, *, optional: bool = False) -> str | None:
     value = data.get(name)
     full = at(path, name)
     if value is None:
@@ -99,7 +53,7 @@ def string(errors: Errors, data: dict, path: str, name: str, *, optional: bool =
 
 
 def choice(
-    errors: Errors, data: dict, path: str, name: str, choices: Sequence[str], *, optional: bool = False
+    errors: FieldErrors, data: dict, path: str, name: str, choices: Sequence[str], *, optional: bool = False
 ) -> str | None:
     value = data.get(name)
     full = at(path, name)
@@ -115,7 +69,7 @@ def choice(
 
 
 def integer(
-    errors: Errors, data: dict, path: str, name: str, *, low: int, high: int, optional: bool = True
+    errors: FieldErrors, data: dict, path: str, name: str, *, low: int, high: int, optional: bool = True
 ) -> int | None:
     value = data.get(name)
     full = at(path, name)
@@ -135,7 +89,7 @@ def integer(
 
 
 def positive(
-    errors: Errors, data: dict, path: str, name: str, *, zero: bool = False, high: float | None = None
+    errors: FieldErrors, data: dict, path: str, name: str, *, zero: bool = False, high: float | None = None
 ) -> float | None:
     """An optional number above 0 (or from 0, with zero=True), at most `high`."""
     value = data.get(name)
@@ -155,7 +109,7 @@ def positive(
     return number
 
 
-def boolean(errors: Errors, data: dict, path: str, name: str) -> bool | None:
+def boolean(errors: FieldErrors, data: dict, path: str, name: str) -> bool | None:
     value = data.get(name)
     if value is None:
         return None
@@ -169,7 +123,7 @@ def _engine_message(exc: TransformError) -> str:
     return str(exc).split(": ", 1)[-1]
 
 
-def length(errors: Errors, data: dict, path: str, name: str, *, other_suffix: str) -> str | None:
+def length(errors: FieldErrors, data: dict, path: str, name: str, *, other_suffix: str) -> str | None:
     """A side: 100, "100", "100px", "50%" or "50h"/"50w" (the other side's share), above 0."""
     value = data.get(name)
     if value is None:
@@ -189,7 +143,7 @@ def length(errors: Errors, data: dict, path: str, name: str, *, other_suffix: st
     return str(value).strip()
 
 
-def offset(errors: Errors, data: dict, path: str, name: str) -> str | None:
+def offset(errors: FieldErrors, data: dict, path: str, name: str) -> str | None:
     """An offset: pixels or "10%", may be negative."""
     value = data.get(name)
     if value is None:

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import posixpath
 
+from media_platform.api.common.fields import FieldErrors, as_number, at
+from media_platform.api.common.locations import PlaceChecks
 from media_platform.engine.names import name_problem
 from media_platform.engine.spec import GRAVITIES
 
-from .fields import Errors, as_number, at, boolean, choice, integer, length, offset, positive, string
-from .locations import Check, Location, clean_path, parse_location
+from .fields import boolean, choice, integer, length, offset, positive, string
+from .locations import Location, check, clean_path, parse_location
 
 JOB_TYPES = ("encode", "preview_clip", "storyboard", "screenshots")
 TRANSFORMATION_TYPES = ("resize", "trim", "crop", "watermark")
@@ -22,7 +24,7 @@ MAX_SCREENSHOTS = 100
 MAX_COLUMNS = 100
 
 
-def clean_job(errors: Errors, item, path: str, checks: list[Check]) -> dict | None:
+def clean_job(errors: FieldErrors, item, path: str, checks: PlaceChecks) -> dict | None:
     if not isinstance(item, dict):
         errors.add(path, "each value in jobs must be an object")
         return None
@@ -36,7 +38,7 @@ def clean_job(errors: Errors, item, path: str, checks: list[Check]) -> dict | No
 
 
 def destination(
-    errors: Errors, item: dict, path: str, name: str, suffix: str | None, checks: list[Check]
+    errors: FieldErrors, item: dict, path: str, name: str, suffix: str | None, checks: PlaceChecks
 ) -> Location | None:
     value = string(errors, item, path, name)
     if value is None:
@@ -55,7 +57,7 @@ def destination(
     elif suffix and not location.path.lower().endswith(suffix):
         errors.add(full, f"{name} must end with {suffix}")
     if location.kind == "s3":
-        checks.append(Check(full, location, write=True))
+        check(checks, full, location, write=True)
     return location
 
 
@@ -64,7 +66,7 @@ def _hidden(path: str) -> bool:
     return any(part.startswith(".") for part in path.split("/"))
 
 
-def _encode(errors: Errors, item: dict, path: str, job: dict, checks: list[Check]) -> None:
+def _encode(errors: FieldErrors, item: dict, path: str, job: dict, checks: PlaceChecks) -> None:
     job["video_codec"] = choice(errors, item, path, "video_codec", VIDEO_CODECS)
     job["audio_codec"] = choice(errors, item, path, "audio_codec", AUDIO_CODECS)
     job["destination"] = destination(errors, item, path, "destination", ".mp4", checks)
@@ -72,7 +74,7 @@ def _encode(errors: Errors, item: dict, path: str, job: dict, checks: list[Check
     job["fps"] = _fps(errors, item, path)
 
 
-def _fps(errors: Errors, item: dict, path: str) -> float | None:
+def _fps(errors: FieldErrors, item: dict, path: str) -> float | None:
     value = item.get("fps")
     if value is None:
         return None
@@ -87,14 +89,14 @@ def _fps(errors: Errors, item: dict, path: str) -> float | None:
     return number
 
 
-def _preview_clip(errors: Errors, item: dict, path: str, job: dict, checks: list[Check]) -> None:
+def _preview_clip(errors: FieldErrors, item: dict, path: str, job: dict, checks: PlaceChecks) -> None:
     job["destination"] = destination(errors, item, path, "destination", ".mp4", checks)
     job["num_snippets"] = integer(errors, item, path, "num_snippets", low=1, high=MAX_SNIPPETS) or 5
     job["snippet_duration"] = positive(errors, item, path, "snippet_duration", high=600) or 1.0
     job["video_codec"] = choice(errors, item, path, "video_codec", VIDEO_CODECS, optional=True)
 
 
-def _file_name(errors: Errors, item: dict, path: str, name: str, suffix: str) -> str | None:
+def _file_name(errors: FieldErrors, item: dict, path: str, name: str, suffix: str) -> str | None:
     value = string(errors, item, path, name)
     if value is None:
         return None
@@ -115,7 +117,7 @@ def _file_name(errors: Errors, item: dict, path: str, name: str, suffix: str) ->
     return clean
 
 
-def _storyboard(errors: Errors, item: dict, path: str, job: dict, checks: list[Check]) -> None:
+def _storyboard(errors: FieldErrors, item: dict, path: str, job: dict, checks: PlaceChecks) -> None:
     job["destination_dir"] = destination(errors, item, path, "destination_dir", None, checks)
     job["sprite_file"] = _file_name(errors, item, path, "sprite_file", ".jpg")
     job["vtt_file"] = _file_name(errors, item, path, "vtt_file", ".vtt")
@@ -123,7 +125,7 @@ def _storyboard(errors: Errors, item: dict, path: str, job: dict, checks: list[C
     job["sprite_columns"] = integer(errors, item, path, "sprite_columns", low=1, high=MAX_COLUMNS) or 10
 
 
-def _screenshots(errors: Errors, item: dict, path: str, job: dict, checks: list[Check]) -> None:
+def _screenshots(errors: FieldErrors, item: dict, path: str, job: dict, checks: PlaceChecks) -> None:
     quantity = integer(errors, item, path, "quantity", low=1, high=MAX_SCREENSHOTS, optional=False)
     target = destination(errors, item, path, "destination", ".jpg", checks)
     job["quantity"], job["destination"] = quantity, target
@@ -135,7 +137,7 @@ CLEANERS = {"encode": _encode, "preview_clip": _preview_clip, "storyboard": _sto
 
 
 # --- transformations ----------------------------------------------------------------------
-def clean_transformations(errors: Errors, item: dict, path: str, checks: list[Check]) -> list[dict]:
+def clean_transformations(errors: FieldErrors, item: dict, path: str, checks: PlaceChecks) -> list[dict]:
     value = item.get("transformations")
     full = at(path, "transformations")
     if value is None:
@@ -155,7 +157,7 @@ def clean_transformations(errors: Errors, item: dict, path: str, checks: list[Ch
     return cleaned
 
 
-def _sides(errors: Errors, entry: dict, path: str) -> dict:
+def _sides(errors: FieldErrors, entry: dict, path: str) -> dict:
     width = length(errors, entry, path, "width", other_suffix="h")
     height = length(errors, entry, path, "height", other_suffix="w")
     if entry.get("width") is None and entry.get("height") is None:
@@ -163,7 +165,7 @@ def _sides(errors: Errors, entry: dict, path: str) -> dict:
     return {"width": width, "height": height}
 
 
-def _placement(errors: Errors, entry: dict, path: str, default_gravity: str) -> dict:
+def _placement(errors: FieldErrors, entry: dict, path: str, default_gravity: str) -> dict:
     return {
         "gravity": choice(errors, entry, path, "gravity", GRAVITIES, optional=True) or default_gravity,
         "xoffset": offset(errors, entry, path, "xoffset") or "0",
@@ -171,28 +173,28 @@ def _placement(errors: Errors, entry: dict, path: str, default_gravity: str) -> 
     }
 
 
-def _resize(errors: Errors, entry: dict, path: str, checks: list[Check]) -> dict:
+def _resize(errors: FieldErrors, entry: dict, path: str, checks: PlaceChecks) -> dict:
     return {**_sides(errors, entry, path), "upscale": bool(boolean(errors, entry, path, "upscale"))}
 
 
-def _trim(errors: Errors, entry: dict, path: str, checks: list[Check]) -> dict:
+def _trim(errors: FieldErrors, entry: dict, path: str, checks: PlaceChecks) -> dict:
     return {
         "start_time": positive(errors, entry, path, "start_time", zero=True) or 0.0,
         "duration": positive(errors, entry, path, "duration"),
     }
 
 
-def _crop(errors: Errors, entry: dict, path: str, checks: list[Check]) -> dict:
+def _crop(errors: FieldErrors, entry: dict, path: str, checks: PlaceChecks) -> dict:
     return {**_sides(errors, entry, path), **_placement(errors, entry, path, "center")}
 
 
-def _watermark(errors: Errors, entry: dict, path: str, checks: list[Check]) -> dict:
+def _watermark(errors: FieldErrors, entry: dict, path: str, checks: PlaceChecks) -> dict:
     # The reference spells the field "Source" once and "source" in its example: both are read.
     data = {**entry, "source": entry.get("source", entry.get("Source"))}
     source = string(errors, data, path, "source")
     location = parse_location(errors, at(path, "source"), source, allow_url=True) if source else None
     if location is not None:
-        checks.append(Check(at(path, "source"), location, write=False))
+        check(checks, at(path, "source"), location, write=False)
     opacity = data.get("opacity")
     number = as_number(opacity) if opacity is not None else 1.0
     if number is None or not 0 <= number <= 1:

@@ -3,27 +3,20 @@
 
 Sources and watermarks are checked before a request is accepted (the file is in storage, the
 S3 object can be read), S3 destinations too (the bucket exists and the credentials may use
-it), so a bad location is a 400 naming the field, not a failed process later. http(s) URLs
-are fetched by the worker through the SSRF guard, which refuses private addresses there.
+it), so a bad location is a 400 naming the field, not a failed process later: the check every
+dialect makes (api/common/locations.py), in this service's words. http(s) URLs are fetched by
+the worker through the SSRF guard, which refuses private addresses there.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-
+from media_platform.api.common.fields import FieldErrors, is_http_url, leaf
+from media_platform.api.common.locations import Place, PlaceChecks, Problem, Trouble
 from media_platform.models import EncodingProcess, Library
-from media_platform.net import url_host_problem
 from media_platform.services.pipeline.assets import library_key
-from media_platform.storage import exists
-from media_platform.storage.s3 import S3Error, S3Location, check_readable, check_writable, parse_s3_url
-
-from .fields import Errors, leaf
-
-MAX_URL = 2000
-_url = URLValidator(schemes=["http", "https"])
+from media_platform.storage.s3 import S3Error, S3Location, parse_s3_url
 
 
 @dataclass(frozen=True)
@@ -37,12 +30,18 @@ class Location:
         """The part that names the file: the storage path or the object key (never the query)."""
         return self.s3.key if self.s3 is not None else self.value
 
+    def place(self, *, write: bool) -> Place | None:
+        """What to check before accepting it; None for a URL (the worker's fetch checks those)."""
+        if self.kind == "s3":
+            return Place(self.s3, write=write)
+        return Place(path=self.value, write=write) if self.kind == "storage" else None
+
 
 def clean_path(value: str) -> str:
     return "/".join(part for part in value.replace("\\", "/").split("/") if part not in ("", "."))
 
 
-def parse_location(errors: Errors, path: str, value: str, *, allow_url: bool) -> Location | None:
+def parse_location(errors: FieldErrors, path: str, value: str, *, allow_url: bool) -> Location | None:
     name = leaf(path)
     scheme = value.split("://", 1)[0].lower() if "://" in value else ""
     if scheme == "s3":
@@ -56,7 +55,7 @@ def parse_location(errors: Errors, path: str, value: str, *, allow_url: bool) ->
             return None
         return Location("s3", value, location)
     if scheme:
-        if scheme in ("http", "https") and allow_url and is_url(value):
+        if scheme in ("http", "https") and allow_url and is_http_url(value):
             return Location("url", value)
         kinds = "a path in your storage, an http(s) URL or an s3:// URL" if allow_url else "a path or an s3:// URL"
         errors.add(path, f"{name} must be {kinds}")
@@ -71,63 +70,26 @@ def parse_location(errors: Errors, path: str, value: str, *, allow_url: bool) ->
     return Location("storage", clean)
 
 
-def is_url(value: str) -> bool:
-    if len(value) > MAX_URL:
-        return False
-    try:
-        _url(value)
-    except ValidationError:
-        return False
-    return True
-
-
 def storage_key(library: Library, path: str) -> str:
     return library_key(EncodingProcess(library=library), path)
 
 
-@dataclass(frozen=True)
-class Check:
-    path: str  # the field
-    location: Location
-    write: bool
+def check(checks: PlaceChecks, field: str, location: Location, *, write: bool) -> None:
+    if (place := location.place(write=write)) is not None:
+        checks.add(field, place)
 
 
-def run_checks(errors: Errors, checks: list[Check], library: Library) -> None:
-    """Each distinct location is checked once; a failure is reported on every field naming it."""
-    outcome: dict[tuple[str, bool], str | None] = {}
-    for check in checks:
-        key = (check.location.value, check.write)
-        if key not in outcome:
-            outcome[key] = _problem(check, library)
-        if outcome[key]:
-            errors.add(check.path, f"{leaf(check.path)} {outcome[key]}")
+def report_problems(errors: FieldErrors, checks: PlaceChecks, library: Library) -> None:
+    for field, place, problem in checks.problems(library):
+        errors.add(field, f"{leaf(field)} {_words(problem, place)}")
 
 
-def _problem(check: Check, library: Library) -> str | None:
-    location = check.location
-    if location.kind == "storage":
-        if check.write or exists(storage_key(library, location.value)):
-            return None
-        return "was not found in your storage"
-    if location.kind != "s3" or location.s3 is None:
-        return None
-    if blocked := _blocked_endpoint(location.s3.endpoint):
-        return blocked
-    try:
-        if check.write:
-            check_writable(location.s3)
-        else:
-            check_readable(location.s3)
-    except S3Error as exc:
-        return f"could not be {'written' if check.write else 'read'}: {exc}"
-    return None
-
-
-def _blocked_endpoint(endpoint: str | None) -> str | None:
-    """A request-named endpoint must not point into the platform's own network (SSRF)."""
-    problem = url_host_problem(endpoint) if endpoint else None
-    if problem is None:
-        return None
-    if "resolve" in problem:
-        return f"could not be reached: the S3 endpoint {endpoint} does not resolve"
-    return f"is not allowed: the S3 endpoint {endpoint} is a private or reserved address"
+def _words(problem: Problem, place: Place) -> str:
+    match problem.trouble:
+        case Trouble.MISSING:
+            return "was not found in your storage"
+        case Trouble.REFUSED:
+            return f"is not allowed: the S3 endpoint {problem.endpoint} is a private or reserved address"
+        case Trouble.UNRESOLVED:
+            return f"could not be reached: the S3 endpoint {problem.endpoint} does not resolve"
+    return f"could not be {'written' if place.write else 'read'}: {problem.detail}"

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from media_platform.api.common.fields import MAX_URL, FieldErrors, at, is_http_url
+from media_platform.api.common.locations import PlaceChecks
 from media_platform.models import Library
 
-from .errors import ValidationFailed
-from .fields import Errors, at, choice, parse_service_id, string
+from .errors import ValidationFailed, error_details
+from .fields import choice, parse_service_id, string
 from .jobs import clean_job
-from .locations import MAX_URL, Check, Location, is_url, parse_location, run_checks
+from .locations import Location, check, parse_location, report_problems
 
 PRIORITIES = ("low", "high")
 MAX_JOBS = 20
@@ -28,7 +30,7 @@ class ValidRequest:
 def validate_request(data, library: Library) -> ValidRequest:
     if not isinstance(data, dict):
         raise ValidationFailed([{"name": "body", "message": ["body must be an object"]}])
-    errors, checks = Errors(), []
+    errors, checks = FieldErrors(), PlaceChecks()
     service_id = _service_id(errors, data)
     source = _source(errors, data, checks)
     priority = choice(errors, data, "", "priority", PRIORITIES, optional=True)
@@ -36,14 +38,14 @@ def validate_request(data, library: Library) -> ValidRequest:
     jobs = _jobs(errors, data, checks)
     if source is not None:
         _collisions(errors, jobs, source)
-    run_checks(errors, checks, library)
+    report_problems(errors, checks, library)
     if errors:
-        raise ValidationFailed(errors.details())
+        raise ValidationFailed(error_details(errors))
     assert service_id is not None and source is not None
     return ValidRequest(service_id, source, priority, callback or "", [job for _, job in jobs])
 
 
-def _service_id(errors: Errors, data: dict) -> int | None:
+def _service_id(errors: FieldErrors, data: dict) -> int | None:
     value = data.get("service_id")
     if value is None:
         errors.add("service_id", "service_id should not be null or undefined")
@@ -53,23 +55,23 @@ def _service_id(errors: Errors, data: dict) -> int | None:
     return parsed
 
 
-def _source(errors: Errors, data: dict, checks: list[Check]) -> Location | None:
+def _source(errors: FieldErrors, data: dict, checks: PlaceChecks) -> Location | None:
     value = string(errors, data, "", "source")
     location = parse_location(errors, "source", value, allow_url=True) if value else None
     if location is not None:
-        checks.append(Check("source", location, write=False))
+        check(checks, "source", location, write=False)
     return location
 
 
-def _callback(errors: Errors, data: dict) -> str | None:
+def _callback(errors: FieldErrors, data: dict) -> str | None:
     value = string(errors, data, "", "callback", optional=True)
-    if value is not None and not is_url(value):
+    if value is not None and not is_http_url(value):
         errors.add("callback", f"callback must be a URL address (http or https, at most {MAX_URL} characters)")
         return None
     return value
 
 
-def _jobs(errors: Errors, data: dict, checks: list[Check]) -> list[tuple[str, dict]]:
+def _jobs(errors: FieldErrors, data: dict, checks: PlaceChecks) -> list[tuple[str, dict]]:
     value = data.get("jobs")
     if value is None:
         errors.add("jobs", "jobs should not be null or undefined", "jobs must be an array")
@@ -101,7 +103,7 @@ def _outputs(job: dict) -> list[tuple[str, str]]:
     return [("destination", target.value)] if target is not None and target.kind == "storage" else []
 
 
-def _collisions(errors: Errors, jobs: list[tuple[str, dict]], source: Location) -> None:
+def _collisions(errors: FieldErrors, jobs: list[tuple[str, dict]], source: Location) -> None:
     """Two jobs writing one file would overwrite each other; a job writing over its source would lose it."""
     owners: dict[str, str] = {}
     for path, job in jobs:
@@ -120,7 +122,7 @@ def validate_retry(data) -> list[str]:
     """`POST /retry`: service_id and a non-empty array of process id strings."""
     if not isinstance(data, dict):
         raise ValidationFailed([{"name": "body", "message": ["body must be an object"]}])
-    errors = Errors()
+    errors = FieldErrors()
     _service_id(errors, data)
     ids = data.get("process_ids")
     if ids is None:
@@ -134,5 +136,5 @@ def validate_retry(data) -> list[str]:
     elif not all(isinstance(item, str) and item.strip() for item in ids):
         errors.add("process_ids", "each value in process_ids must be a string")
     if errors:
-        raise ValidationFailed(errors.details())
+        raise ValidationFailed(error_details(errors))
     return [item.strip() for item in ids]

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from rest_framework import exceptions
 from rest_framework.parsers import JSONParser
-from rest_framework.views import APIView, exception_handler
 
 from media_platform.api.common.auth import AuthorizationSchemeAuthentication
-from media_platform.api.common.permissions import KeyCanWrite
-from media_platform.models import EncodingProcess, Library
+from media_platform.api.common.errors import error_response
+from media_platform.api.common.views import LibraryApiView
+from media_platform.models import EncodingProcess
 
 
 class TokenAuthentication(AuthorizationSchemeAuthentication):
@@ -27,32 +27,13 @@ class TokenAuthentication(AuthorizationSchemeAuthentication):
 
 def tpstreams_exception_handler(exc, context):
     """DRF's bodies, pinned here so a site-wide EXCEPTION_HANDLER never changes this dialect's."""
-    return exception_handler(exc, context)
+    return error_response(exc, context)
 
 
-class TPStreamsApiView(APIView):
+class TPStreamsApiView(LibraryApiView):
     authentication_classes = [TokenAuthentication]
-    permission_classes = [KeyCanWrite]
     parser_classes = [JSONParser]  # the service takes JSON bodies
-
-    def get_exception_handler(self):
-        return tpstreams_exception_handler
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        # A key belongs to one organisation (library): another's id in the path is not ours to see.
-        if str(request.auth.library.pk) != str(kwargs.get("organization_id")):
-            raise exceptions.PermissionDenied()
-
-    @property
-    def library(self) -> Library:
-        return self.request.auth.library
-
-    def jobs(self):
-        return EncodingProcess.objects.filter(library=self.library, dialect=EncodingProcess.Dialect.TPSTREAMS)
-
-    def get_job(self, job_id: str) -> EncodingProcess:
-        process = self.jobs().filter(public_id=job_id).first()
-        if process is None:
-            raise exceptions.NotFound()
-        return process
+    exception_handler = tpstreams_exception_handler
+    dialect = EncodingProcess.Dialect.TPSTREAMS
+    # A key belongs to one organisation (library): another's id in the path is not ours to see (403).
+    library_kwarg = "organization_id"

@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
-from media_platform.webhooks.payloads.tpstreams import STATUS, statuses_for
+from .payloads import STATUS, statuses_for
 
 ORDERINGS = {"created": ("created_at", "id"), "-created": ("-created_at", "-id")}
 PARAMETERS = [

@@ -3,10 +3,10 @@
 
 S3 locations are checked before a job is accepted (the input object can be read, the output
 bucket exists and the credentials may use it), so a bad one is a 400 naming its field rather
-than a failed job later. Credentials are required: without them boto3 would fall back to the
-platform's own. An `endpoint=` (any S3-compatible server) must not point into the platform's
-network; http(s) inputs are fetched by the worker through the SSRF guard, and refused here
-already when their host is private. Messages never repeat a whole URL: it may hold credentials.
+than a failed job later: the check every dialect makes (api/common/locations.py), in this
+service's words. Credentials are required: without them boto3 would fall back to the platform's
+own. http(s) inputs are fetched by the worker through the SSRF guard, and refused here already
+when their host is private. Messages never repeat a whole URL: it may hold credentials.
 """
 
 from __future__ import annotations
@@ -15,17 +15,15 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-
+from media_platform.api.common.fields import is_http_url
+from media_platform.api.common.locations import Trouble, s3_problem
 from media_platform.net import url_host_problem
 from media_platform.services.pipeline.source import url_source
-from media_platform.storage.s3 import S3Error, S3Location, check_readable, check_writable, mask_url, parse_s3_url
+from media_platform.storage.s3 import S3Error, S3Location, mask_url, parse_s3_url
 
-MAX_URL = 4000
+# The longest location field: an S3 path carries its credentials in the query.
+MAX_LOCATION = 4000
 BUCKET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,254}$")
-_http_url = URLValidator(schemes=["http", "https"])
 
 
 class Invalid(Exception):
@@ -67,7 +65,7 @@ def parse_s3(value: str, *, object_required: bool) -> S3Location:
         raise Invalid("The S3 path must name the video object: s3://bucket/video.mp4/?….")
     if not (location.access_key and location.secret_key):
         raise Invalid("The S3 path must carry access_key and secret_key query parameters.")
-    if location.endpoint and not _is_http_url(location.endpoint):
+    if location.endpoint and not is_http_url(location.endpoint):
         raise Invalid("The S3 endpoint must be an http(s) URL.")
     return location
 
@@ -75,38 +73,19 @@ def parse_s3(value: str, *, object_required: bool) -> S3Location:
 def parse_input_url(value: str) -> Input:
     if value.lower().startswith("s3://"):
         return Input(value, parse_s3(value, object_required=True))
-    if not _is_http_url(value):
+    if not is_http_url(value):
         raise Invalid("Enter a valid URL.")
-    if problem := host_problem(value):
+    if problem := url_host_problem(value):
         raise Invalid(f"The input URL {problem}.")
     return Input(value)
 
 
 def check_s3(location: S3Location, *, write: bool) -> str | None:
     """Why the location cannot be used, or None."""
-    if location.endpoint and location.endpoint != settings.S3_ENDPOINT_URL:
-        if problem := host_problem(location.endpoint):
-            return f"The S3 endpoint {problem}."
-    try:
-        if write:
-            check_writable(location)
-        else:
-            check_readable(location)
-    except S3Error as exc:
-        return f"The {'output' if write else 'input'} location cannot be {'written' if write else 'read'}: {exc}."
-    return None
-
-
-def host_problem(url: str) -> str | None:
-    """A URL whose host is private or reserved (SSRF), or does not resolve; None when it may be called."""
-    return url_host_problem(url)
-
-
-def _is_http_url(value: str) -> bool:
-    if len(value) > MAX_URL:
-        return False
-    try:
-        _http_url(value)
-    except ValidationError:
-        return False
-    return True
+    problem = s3_problem(location, write=write)
+    if problem is None:
+        return None
+    if problem.trouble in (Trouble.REFUSED, Trouble.UNRESOLVED):
+        return f"The S3 endpoint {problem.detail}."
+    side, verb = ("output", "written") if write else ("input", "read")
+    return f"The {side} location cannot be {verb}: {problem.detail}."

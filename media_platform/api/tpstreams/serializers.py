@@ -1,13 +1,12 @@
 """The service's bodies for the OpenAPI schema. Responses are rendered by
-media_platform.webhooks.payloads.tpstreams.job_payload, the webhook's builder, so the API and
+payloads.job_payload, the webhook's builder, so the API and
 the webhook cannot drift apart; a test holds this schema to what it renders."""
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
-from media_platform.webhooks.payloads.tpstreams import STATUS
-
+from .payloads import STATUS
 from .validate import RESOLUTIONS
 
 STATUS_WORDS = tuple(dict.fromkeys(STATUS.values()))

@@ -14,10 +14,11 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.fields import SkipField
 
-from media_platform.services.notifiers.tpstreams import METADATA_TEXT
+from media_platform.api.common.fields import FieldErrors
 from media_platform.storage.s3 import S3Location
 
-from .locations import MAX_URL, Input, Invalid, check_s3, masked, parse_input_url, parse_s3
+from .locations import MAX_LOCATION, Input, Invalid, check_s3, masked, parse_input_url, parse_s3
+from .presenters import METADATA_TEXT
 
 RESOLUTIONS = ("240p", "360p", "480p", "720p", "1080p")
 MAX_METADATA_BYTES = 10 * 1024
@@ -30,16 +31,16 @@ class JobInput(serializers.Serializer):
     input_url = serializers.CharField(
         required=False,
         allow_null=True,
-        max_length=MAX_URL,
+        max_length=MAX_LOCATION,
         help_text="The video's http(s) URL, or its S3 path (as input_path).",
     )
     input_path = serializers.CharField(
         required=False,
         allow_null=True,
-        max_length=MAX_URL,
+        max_length=MAX_LOCATION,
         help_text=f"The video's S3 path: {S3_PATH}; a trailing slash is fine.",
     )
-    output_path = serializers.CharField(max_length=MAX_URL, help_text=f"Where the outputs go: {S3_PATH}.")
+    output_path = serializers.CharField(max_length=MAX_LOCATION, help_text=f"Where the outputs go: {S3_PATH}.")
     resolutions = serializers.ListField(
         child=serializers.ChoiceField(choices=RESOLUTIONS),
         allow_empty=False,
@@ -72,14 +73,8 @@ class ValidJob:
         }
 
 
-class Errors(dict):
-    """{"field": ["message", …]}: nested details (a list's bad item) are flattened to their messages."""
-
-    def add(self, field: str, detail) -> None:
-        self.setdefault(field, []).extend(_messages(detail))
-
-
 def _messages(detail) -> list:
+    """A DRF detail's messages; nested ones (a list's bad item) flattened, once per item as DRF lists them."""
     if isinstance(detail, dict):
         return [message for value in detail.values() for message in _messages(value)]
     if isinstance(detail, list):
@@ -93,7 +88,7 @@ def validate_job(data) -> ValidJob:
         raise serializers.ValidationError(
             {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {kind}."]}
         )
-    errors = Errors()
+    errors = FieldErrors(unique=False)  # {"field": ["message", …]}
     values = _fields(data, errors)
     input_field = _input_field(values, errors)
     source = _parse(errors, input_field, values.get(input_field), object_required=True) if input_field else None
@@ -104,7 +99,7 @@ def validate_job(data) -> ValidJob:
     if output is not None and output.s3 is not None and (problem := check_s3(output.s3, write=True)):
         errors.add("output_path", problem)
     if errors:
-        raise serializers.ValidationError(dict(errors))
+        raise serializers.ValidationError(errors.by_field())
     assert source is not None and output is not None and output.s3 is not None and input_field
     return ValidJob(
         input=source,
@@ -117,7 +112,7 @@ def validate_job(data) -> ValidJob:
     )
 
 
-def _fields(data: dict, errors: Errors) -> dict:
+def _fields(data: dict, errors: FieldErrors) -> dict:
     values = {}
     for name, field in JobInput().fields.items():
         try:
@@ -125,25 +120,25 @@ def _fields(data: dict, errors: Errors) -> dict:
         except SkipField:
             continue
         except serializers.ValidationError as exc:
-            errors.add(name, exc.detail)
+            errors.add(name, *_messages(exc.detail))
     return values
 
 
-def _input_field(values: dict, errors: Errors) -> str | None:
+def _input_field(values: dict, errors: FieldErrors) -> str | None:
     given = [name for name in ("input_url", "input_path") if values.get(name)]
     if len(given) == 2:
         for name in given:
             errors.add(name, "Provide either input_url or input_path, not both.")
         return None
     if not given:
-        if "input_url" not in errors and "input_path" not in errors:
+        if not errors.has("input_url") and not errors.has("input_path"):
             for name in ("input_url", "input_path"):
                 errors.add(name, "Provide input_url or input_path.")
         return None
     return given[0]
 
 
-def _parse(errors: Errors, field: str, value: str | None, *, object_required: bool) -> Input | None:
+def _parse(errors: FieldErrors, field: str, value: str | None, *, object_required: bool) -> Input | None:
     if not value:
         return None
     try:
@@ -155,7 +150,7 @@ def _parse(errors: Errors, field: str, value: str | None, *, object_required: bo
         return None
 
 
-def _metadata_text(value, errors: Errors) -> str | None:
+def _metadata_text(value, errors: FieldErrors) -> str | None:
     if not isinstance(value, dict):
         return None  # absent or null; anything else was reported by the field
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -8,11 +8,12 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from media_platform.models import EncodingProcess
-from media_platform.services.notifiers.tpstreams import job_detail
+from media_platform.selectors.processes import process_list
 from media_platform.services.pipeline import encoding_process_create
 
 from .base import TPStreamsApiView
 from .filters import PARAMETERS, filter_jobs
+from .presenters import job_detail
 from .serializers import ERRORS, ErrorDetail, Job, JobPage, ValidationErrors
 from .validate import JobInput, validate_job
 
@@ -64,7 +65,7 @@ class TranscodingJobsApi(TPStreamsApiView):
         responses={200: JobPage, 400: ValidationErrors, 404: ErrorDetail, **ERRORS},
     )
     def get(self, request, organization_id: str):
-        queryset = filter_jobs(self.jobs(), request.query_params)
+        queryset = filter_jobs(process_list(library=self.library, dialect=self.dialect), request.query_params)
         paginator = JobPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
         return paginator.get_paginated_response([job_detail(process) for process in page])
@@ -101,4 +102,4 @@ class TranscodingJobApi(TPStreamsApiView):
         responses={200: Job, 404: ErrorDetail, **ERRORS},
     )
     def get(self, request, organization_id: str, job_id: str):
-        return Response(job_detail(self.get_job(job_id)))
+        return Response(job_detail(self.get_process(job_id)))

@@ -1,44 +1,25 @@
 from __future__ import annotations
 
-from rest_framework import exceptions
 from rest_framework.parsers import JSONParser
-from rest_framework.views import APIView
 
 from media_platform.api.common.auth import AuthorizationSchemeAuthentication
-from media_platform.api.common.permissions import KeyCanWrite
-from media_platform.models import EncodingProcess, Library
+from media_platform.api.common.views import LibraryApiView
+from media_platform.models import EncodingProcess
 
 from .errors import JobNotFound, vidinfra_exception_handler
-from .queries import vidinfra_jobs
 
 
-class BearerAuthentication(AuthorizationSchemeAuthentication):
-    scheme = "Bearer"
-
-
-class VidinfraApiView(APIView):
+class VidinfraApiView(LibraryApiView):
     """Every transcoding-service operation: a Bearer library key, that library's jobs only, the
     service's envelope for errors too."""
 
-    authentication_classes = [BearerAuthentication]
-    permission_classes = [KeyCanWrite]
+    authentication_classes = [AuthorizationSchemeAuthentication]  # Authorization: Bearer <key>
     parser_classes = [JSONParser]  # the service speaks JSON only
-
-    def get_exception_handler(self):
-        return vidinfra_exception_handler
-
-    def permission_denied(self, request, message=None, code=None):
-        if request.authenticators and not request.successful_authenticator:
-            raise exceptions.NotAuthenticated()
-        raise exceptions.PermissionDenied(message or "This API key may not do that.")
-
-    @property
-    def library(self) -> Library:
-        return self.request.auth.library
+    exception_handler = vidinfra_exception_handler
+    denied_message = "This API key may not do that."
+    dialect = EncodingProcess.Dialect.VIDINFRA
+    process_not_found = JobNotFound
 
     def get_job(self, job_id: str) -> EncodingProcess:
-        """A job of the key's library; any other id (another library's included) is a 404."""
-        process = vidinfra_jobs(self.library).filter(public_id=job_id).first()
-        if process is None:
-            raise JobNotFound()
-        return process
+        """A job of the key's library, with what rendering it reads; any other id is a 404."""
+        return self.get_process(job_id, with_outputs=True)

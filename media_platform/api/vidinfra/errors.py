@@ -12,6 +12,9 @@ from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
 
+from media_platform.api.common.errors import Failure, error_response
+from media_platform.api.common.fields import FieldErrors
+
 JOB_NOT_FOUND = "Transcoding job not found"
 
 
@@ -37,32 +40,31 @@ class JobConflict(exceptions.APIException):
     status_code = 409
 
 
+def error_details(errors: FieldErrors) -> list[dict]:
+    """One entry per failure, in the order found: [{"field", "message"}]."""
+    return [{"field": field, "message": message} for field, message in errors.entries]
+
+
 def validation_message(details: list[dict]) -> str:
     fields = list(dict.fromkeys(item["field"] for item in details))
     shown = ", ".join(fields[:10]) + (f" and {len(fields) - 10} more" if len(fields) > 10 else "")
     return f"Invalid request: check {shown}."
 
 
-def vidinfra_exception_handler(exc, context) -> Response | None:
+def _invalid(details: list[dict]) -> dict:
+    return envelope(validation_message(details), {"errors": details}, success=False)
+
+
+def _body(failure: Failure) -> dict:
+    exc = failure.exc
     if isinstance(exc, ValidationFailed):
-        body = envelope(validation_message(exc.details), {"errors": exc.details}, success=False)
-        return Response(body, status=400)
+        return _invalid(exc.details)
     if isinstance(exc, Http404 | JobNotFound):
-        return Response(envelope(JOB_NOT_FOUND, None, success=False), status=404)
+        return envelope(JOB_NOT_FOUND, None, success=False)
     if isinstance(exc, exceptions.ParseError):
-        details = [{"field": "body", "message": f"the body must be valid JSON: {exc.detail}"}]
-        return Response(envelope(validation_message(details), {"errors": details}, success=False), status=400)
-    if not isinstance(exc, exceptions.APIException):
-        return None
-    response = Response(envelope(_message(exc.detail), None, success=False), status=exc.status_code)
-    if exc.status_code == 401:
-        response["WWW-Authenticate"] = "Bearer"
-    return response
+        return _invalid([{"field": "body", "message": f"the body must be valid JSON: {exc.detail}"}])
+    return envelope(failure.message, None, success=False)
 
 
-def _message(detail) -> str:
-    if isinstance(detail, dict):
-        return "; ".join(f"{field}: {_message(value)}" for field, value in detail.items())
-    if isinstance(detail, list):
-        return " ".join(_message(item) for item in detail)
-    return str(detail)
+def vidinfra_exception_handler(exc, context) -> Response | None:
+    return error_response(exc, context, _body)

@@ -8,62 +8,13 @@ client sent, so a typed client reads back what it expects.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from media_platform.api.common.fields import FieldErrors, as_number, at, leaf
 
-_HTTP_URL = URLValidator(schemes=["http", "https"])
 TIME = re.compile(r"^\s*(\d+):([0-5]?\d):([0-5]?\d(?:\.\d+)?)\s*$")
-
-
-class Errors:
-    def __init__(self) -> None:
-        self.entries: list[tuple[str, str]] = []
-
-    def add(self, field: str, message: str) -> None:
-        if (field, message) not in self.entries:
-            self.entries.append((field, message))
-
-    def has(self, prefix: str) -> bool:
-        return any(field == prefix or field.startswith((f"{prefix}.", f"{prefix}[")) for field, _ in self.entries)
-
-    def __bool__(self) -> bool:
-        return bool(self.entries)
-
-    def fields(self) -> list[str]:
-        return list(dict.fromkeys(field for field, _ in self.entries))
-
-    def details(self) -> list[dict]:
-        return [{"field": field, "message": message} for field, message in self.entries]
-
-
-def at(path: str, name: str | int) -> str:
-    if isinstance(name, int):
-        return f"{path}[{name}]"
-    return f"{path}.{name}" if path else name
-
-
-def leaf(path: str) -> str:
-    return re.sub(r"\[\d+\]$", "", path.rsplit(".", 1)[-1])
-
-
-def as_number(value: Any) -> float | None:
-    """A JSON number, or a string holding one; None for anything else (booleans included)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, str) and value.strip():
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return None
-        return number if math.isfinite(number) else None
-    return None
 
 
 def number_text(value: float) -> str:
@@ -97,7 +48,7 @@ def truth(raw: Any) -> bool | None:
 class Bool:
     default: bool = False
 
-    def read(self, errors: Errors, path: str, raw: Any) -> tuple[Any, Any]:
+    def read(self, errors: FieldErrors, path: str, raw: Any) -> tuple[Any, Any]:
         value = truth(raw)
         if value is None:
             errors.add(path, f"{leaf(path)} must be a boolean (true or false)")
@@ -112,7 +63,7 @@ class Bool:
 class Flag:
     """0 or 1 (true/false and "0"/"1" are read too); echoed as a number."""
 
-    def read(self, errors: Errors, path: str, raw: Any) -> tuple[Any, Any]:
+    def read(self, errors: FieldErrors, path: str, raw: Any) -> tuple[Any, Any]:
         value = truth(raw)
         if value is None:
             errors.add(path, f"{leaf(path)} must be 0 or 1")
@@ -131,7 +82,7 @@ class Number:
     text: bool = False  # echoed as a string, the way the service's examples show it
     zero_unset: bool = True  # 0 means "not set", as in the service's example response
 
-    def read(self, errors: Errors, path: str, raw: Any) -> tuple[Any, Any]:
+    def read(self, errors: FieldErrors, path: str, raw: Any) -> tuple[Any, Any]:
         if isinstance(raw, str) and not raw.strip():
             return None, self.empty()
         number = as_number(raw)
@@ -160,7 +111,7 @@ class Text:
     max_length: int = 500
     lower: bool = False
 
-    def read(self, errors: Errors, path: str, raw: Any) -> tuple[Any, Any]:
+    def read(self, errors: FieldErrors, path: str, raw: Any) -> tuple[Any, Any]:
         name = leaf(path)
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             raw = number_text(raw)
@@ -186,7 +137,7 @@ class Text:
 class Time:
     """Seconds or HH:MM:SS, echoed as the string the client sent."""
 
-    def read(self, errors: Errors, path: str, raw: Any) -> tuple[Any, Any]:
+    def read(self, errors: FieldErrors, path: str, raw: Any) -> tuple[Any, Any]:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None, ""
         seconds = parse_time(raw) if isinstance(raw, str | int | float) and not isinstance(raw, bool) else None
@@ -202,7 +153,7 @@ class Time:
 Kind = Bool | Flag | Number | Text | Time
 
 
-def read(errors: Errors, data: dict, path: str, kinds: dict[str, Kind]) -> tuple[dict, dict]:
+def read(errors: FieldErrors, data: dict, path: str, kinds: dict[str, Kind]) -> tuple[dict, dict]:
     """(clean values, echo) for every field in `kinds`; absent and null fields take the echo default."""
     clean: dict[str, Any] = {}
     echo: dict[str, Any] = {}
@@ -215,7 +166,7 @@ def read(errors: Errors, data: dict, path: str, kinds: dict[str, Kind]) -> tuple
     return clean, echo
 
 
-def obj(errors: Errors, data: dict, path: str, name: str, *, required: bool = False) -> dict | None:
+def obj(errors: FieldErrors, data: dict, path: str, name: str, *, required: bool = False) -> dict | None:
     value = data.get(name)
     full = at(path, name)
     if value is None:
@@ -226,11 +177,3 @@ def obj(errors: Errors, data: dict, path: str, name: str, *, required: bool = Fa
         errors.add(full, f"{name} must be an object")
         return None
     return value
-
-
-def is_http_url(value: str) -> bool:
-    try:
-        _HTTP_URL(value)
-    except ValidationError:
-        return False
-    return len(value) <= 2000

@@ -24,13 +24,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from media_platform.api.common.fields import FieldErrors, at
+from media_platform.api.common.locations import Place, PlaceChecks
 from media_platform.engine.names import name_problem
 from media_platform.engine.transforms import TransformError, parse_ratio
 from media_platform.storage.s3 import S3Location
 
 from . import protection, video
-from .fields import Bool, Errors, Flag, Number, Text, Time, at, obj, read
-from .locations import Check, s3_object
+from .fields import Bool, Flag, Number, Text, Time, obj, read
+from .locations import s3_object
 
 OUTPUTS = ("mp4", "hls", "advanced_hls", "advanced_mp4", "advanced_dash", "thumbnail", "gif", "speech_to_text")
 HLS = ("hls", "advanced_hls")
@@ -108,7 +110,7 @@ class Format:
         return f"format[{self.index}]"
 
 
-def read_format(errors: Errors, data: Any, index: int, checks: list[Check]) -> Format | None:
+def read_format(errors: FieldErrors, data: Any, index: int, checks: PlaceChecks) -> Format | None:
     path = at("format", index)
     if not isinstance(data, dict):
         errors.add(path, "each format must be an object")
@@ -133,7 +135,7 @@ def read_format(errors: Errors, data: Any, index: int, checks: list[Check]) -> F
     return fmt
 
 
-def _destination(errors: Errors, data: dict, fmt: Format, checks: list[Check]) -> None:
+def _destination(errors: FieldErrors, data: dict, fmt: Format, checks: PlaceChecks) -> None:
     """Optional: a format without one is written to the library's own storage."""
     value = obj(errors, data, fmt.path, "destination")
     fmt.echo["destination"] = None
@@ -143,10 +145,10 @@ def _destination(errors: Errors, data: dict, fmt: Format, checks: list[Check]) -
     if storage is not None:
         fmt.destination = storage.location
         fmt.echo["destination"] = storage.echo
-        checks.append(Check(at(fmt.path, "destination"), storage.location, write=True))
+        checks.add(at(fmt.path, "destination"), Place(storage.location, write=True))
 
 
-def _video(errors: Errors, data: dict, fmt: Format, checks: list[Check]) -> None:
+def _video(errors: FieldErrors, data: dict, fmt: Format, checks: PlaceChecks) -> None:
     path, clean = fmt.path, fmt.clean
     extra, echo = read(errors, data, path, VIDEO_KINDS)
     clean.update(extra)
@@ -168,7 +170,7 @@ def _video(errors: Errors, data: dict, fmt: Format, checks: list[Check]) -> None
         _mp4(errors, data, fmt, checks)
 
 
-def _hls(errors: Errors, fmt: Format) -> None:
+def _hls(errors: FieldErrors, fmt: Format) -> None:
     path, clean = fmt.path, fmt.clean
     for number, stream in enumerate(clean["stream"]):
         if stream["video_codec"] == "libsvtav1":
@@ -185,7 +187,7 @@ def _hls(errors: Errors, fmt: Format) -> None:
         errors.add(at(path, "segment_duration"), "segment_duration must be at least 1 second")
 
 
-def _dash(errors: Errors, fmt: Format) -> None:
+def _dash(errors: FieldErrors, fmt: Format) -> None:
     path, clean = fmt.path, fmt.clean
     clean["playlist_name"] = clean["playlist_name"] or "playlist.mpd"
     fmt.echo["playlist_name"] = clean["playlist_name"]
@@ -204,7 +206,7 @@ def dash_hls_master(playlist_name: str) -> str:
     return playlist_name.removesuffix(".mpd") + "-cmaf.m3u8"
 
 
-def _mp4(errors: Errors, data: dict, fmt: Format, checks: list[Check]) -> None:
+def _mp4(errors: FieldErrors, data: dict, fmt: Format, checks: PlaceChecks) -> None:
     path, clean = fmt.path, fmt.clean
     extra, echo = read(errors, data, path, MP4_KINDS)
     clean.update(extra)
@@ -224,7 +226,7 @@ def _mp4(errors: Errors, data: dict, fmt: Format, checks: list[Check]) -> None:
         errors.add(at(path, "min_crf"), "min_crf must not be greater than max_crf")
 
 
-def _thumbnail(errors: Errors, fmt: Format) -> None:
+def _thumbnail(errors: FieldErrors, fmt: Format) -> None:
     image_format = fmt.clean["image_format"] or "jpg"
     if image_format not in IMAGE_FORMATS:
         errors.add(at(fmt.path, "image_format"), f"image_format must be one of: {', '.join(IMAGE_FORMATS)}")
@@ -232,7 +234,7 @@ def _thumbnail(errors: Errors, fmt: Format) -> None:
     fmt.echo["image_format"] = image_format
 
 
-def _speech(errors: Errors, fmt: Format) -> None:
+def _speech(errors: FieldErrors, fmt: Format) -> None:
     clean = fmt.clean
     if not any(clean[flag] for flag in SPEECH_FILES):
         errors.add(at(fmt.path, "transcript"), "ask for at least one of transcript, json, srt, vtt (set it to 1)")

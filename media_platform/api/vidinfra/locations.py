@@ -8,25 +8,23 @@ destination uploads its files public-read. `key` and `secret` go together; witho
 bucket is used anonymously (never with the platform's own credentials). Before a request is
 accepted the source must be readable and each destination writable with the credentials given
 (a probe object is written and removed), and a request-named endpoint must not point into the
-platform's own network (SSRF).
+platform's own network (SSRF) unless it is the platform's own S3_ENDPOINT_URL: the check every
+dialect makes (api/common/locations.py), in this service's words.
 """
 
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+from media_platform.api.common.fields import FieldErrors, at, leaf
+from media_platform.api.common.locations import Place, PlaceChecks, Problem, Trouble
 from media_platform.crypto import mask
-from media_platform.models import EncodingProcess, Library
-from media_platform.net import url_host_problem
-from media_platform.services.pipeline.assets import library_key
-from media_platform.storage import exists
-from media_platform.storage.s3 import S3Error, S3Location, check_readable, check_writable
+from media_platform.models import Library
+from media_platform.storage.s3 import S3Location
 
-from .fields import Bool, Errors, Text, at, leaf, read
+from .fields import Bool, Text, read
 
-CONNECT_TIMEOUT = 5.0
 CREDENTIALS = {"key": "access key id", "secret": "secret access key"}
 S3_KINDS = {
     "type": Text(lower=True),
@@ -67,9 +65,9 @@ def endpoint_url(value: str, use_tls: bool) -> str | None:
     return url.rstrip("/")
 
 
-def s3_object(errors: Errors, data: dict, path: str, *, destination: bool) -> Storage | None:
+def s3_object(errors: FieldErrors, data: dict, path: str, *, destination: bool) -> Storage | None:
     kinds = {**S3_KINDS, "permissions": Bool()} if destination else S3_KINDS
-    before = len(errors.entries)
+    before = len(errors)
     clean, echo = read(errors, data, path, kinds)
     if clean["type"] != "s3":
         errors.add(at(path, "type"), "type must be s3 (the only storage type supported)")
@@ -86,7 +84,7 @@ def s3_object(errors: Errors, data: dict, path: str, *, destination: bool) -> St
         endpoint = endpoint_url(clean["endpoint"], clean["use_tls"] is not False)
         if endpoint is None:
             errors.add(at(path, "endpoint"), "endpoint must be a host name or an http(s) URL without a path")
-    if len(errors.entries) > before:
+    if len(errors) > before:
         return None
     location = S3Location(
         bucket=clean["bucket"],
@@ -102,61 +100,21 @@ def s3_object(errors: Errors, data: dict, path: str, *, destination: bool) -> St
     return Storage(location, {name: echo[name] for name in order})
 
 
-# --- Checks against the real storage -----------------------------------------------------
-@dataclass(frozen=True)
-class Check:
-    """A location to try before accepting: an S3 object or bucket, or a path in the library."""
-
-    field: str
-    location: S3Location | None
-    write: bool = False
-    storage_path: str = ""
-
-    def key(self) -> tuple:
-        loc = self.location
-        if loc is None:
-            return ("storage", self.storage_path)
-        return (loc.endpoint, loc.bucket, "" if self.write else loc.key, loc.access_key, loc.secret_key, self.write)
+# --- Checks against the real storage (api/common/locations.py), in this service's words ----
+def report_problems(errors: FieldErrors, checks: PlaceChecks, library: Library) -> None:
+    for field, place, problem in checks.problems(library):
+        errors.add(field, f"{leaf(field)} {_words(problem, place)}")
 
 
-def run_checks(errors: Errors, checks: list[Check], library: Library) -> None:
-    """Each distinct location checked once; a failure is reported on every field naming it."""
-    outcome: dict[tuple, str | None] = {}
-    for check in checks:
-        if check.key() not in outcome:
-            outcome[check.key()] = _problem(check, library)
-        if outcome[check.key()]:
-            errors.add(check.field, f"{leaf(check.field)} {outcome[check.key()]}")
-
-
-def _problem(check: Check, library: Library) -> str | None:
-    location = check.location
-    if location is None:
-        found = exists(library_key(EncodingProcess(library=library), check.storage_path))
-        return None if found else "was not found in your library's storage"
-    if location.endpoint and (problem := _endpoint_problem(location.endpoint)):
-        return problem
-    try:
-        if check.write:
-            check_writable(location)
-        else:
-            check_readable(location)
-    except S3Error as exc:
-        return f"could not be {'written' if check.write else 'read'}: {exc}"
-    return None
-
-
-def _endpoint_problem(endpoint: str) -> str | None:
-    """Refused when it resolves into the platform's own network; unreachable when nothing answers
-    (checked with one quick connection: boto would retry for many seconds)."""
-    if problem := url_host_problem(endpoint):
-        if "does not resolve" in problem:
+def _words(problem: Problem, place: Place) -> str:
+    endpoint = problem.endpoint
+    match problem.trouble:
+        case Trouble.MISSING:
+            return "was not found in your library's storage"
+        case Trouble.REFUSED:
+            return f"is not allowed: the S3 endpoint {endpoint} is a private or reserved address"
+        case Trouble.UNRESOLVED:
             return f"could not be reached: the S3 endpoint {endpoint} does not resolve"
-        return f"is not allowed: the S3 endpoint {endpoint} is a private or reserved address"
-    parsed = urlparse(endpoint)
-    port = parsed.port or (443 if parsed.scheme == "https" else 80)
-    try:
-        socket.create_connection((parsed.hostname, port), timeout=CONNECT_TIMEOUT).close()
-    except OSError:
-        return f"could not be reached: nothing answers at the S3 endpoint {endpoint}"
-    return None
+        case Trouble.UNREACHABLE:
+            return f"could not be reached: nothing answers at the S3 endpoint {endpoint}"
+    return f"could not be {'written' if place.write else 'read'}: {problem.detail}"

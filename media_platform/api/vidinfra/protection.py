@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
+from media_platform.api.common.fields import FieldErrors, at, is_http_url
 from media_platform.crypto import mask
 from media_platform.engine.mp4boxes import decode_pssh
 from media_platform.engine.spec import Cenc, Encryption
 
-from .fields import Errors, Text, at, is_http_url, obj, read
+from .fields import Text, obj, read
 
 HEX16 = re.compile(r"^(0x)?[0-9a-fA-F]{32}$")
 ENCRYPTION_OUTPUTS = ("hls", "advanced_hls")
@@ -27,7 +28,7 @@ CENC_KINDS = {
 }
 
 
-def encryption(errors: Errors, data: dict, path: str, output: str) -> tuple[Encryption | None, dict | None]:
+def encryption(errors: FieldErrors, data: dict, path: str, output: str) -> tuple[Encryption | None, dict | None]:
     value = _option(errors, data, path, "encryption", output, ENCRYPTION_OUTPUTS)
     if value is None:
         return None, None
@@ -40,7 +41,7 @@ def encryption(errors: Errors, data: dict, path: str, output: str) -> tuple[Encr
     return (Encryption(key=key, iv=iv, key_url=key_url) if key else None), echo
 
 
-def cenc(errors: Errors, data: dict, path: str, output: str) -> tuple[Cenc | None, dict | None]:
+def cenc(errors: FieldErrors, data: dict, path: str, output: str) -> tuple[Cenc | None, dict | None]:
     value = _option(errors, data, path, "cenc_drm", output, CENC_OUTPUTS)
     if value is None:
         return None, None
@@ -56,7 +57,9 @@ def cenc(errors: Errors, data: dict, path: str, output: str) -> tuple[Cenc | Non
     return (Cenc(key=key, key_id=key_id, pssh=pssh, la_url=la_url) if key and key_id else None), echo
 
 
-def _option(errors: Errors, data: dict, path: str, name: str, output: str, outputs: tuple[str, ...]) -> dict | None:
+def _option(
+    errors: FieldErrors, data: dict, path: str, name: str, output: str, outputs: tuple[str, ...]
+) -> dict | None:
     if data.get(name) in (None, "", {}, [], 0, False):
         return None
     value = obj(errors, data, path, name)
@@ -66,7 +69,7 @@ def _option(errors: Errors, data: dict, path: str, name: str, output: str, outpu
     return value
 
 
-def _hex16(errors: Errors, path: str, value: str | None, *, required: bool) -> str | None:
+def _hex16(errors: FieldErrors, path: str, value: str | None, *, required: bool) -> str | None:
     name = path.rsplit(".", 1)[-1]
     if not value:
         if required:
@@ -78,7 +81,7 @@ def _hex16(errors: Errors, path: str, value: str | None, *, required: bool) -> s
     return value.lower().removeprefix("0x")
 
 
-def _url(errors: Errors, path: str, value: str | None) -> str | None:
+def _url(errors: FieldErrors, path: str, value: str | None) -> str | None:
     if not value:
         return None
     if not is_http_url(value) or '"' in value:  # a quote would end the playlist's URI="…"

@@ -7,9 +7,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from media_platform.webhooks.payloads.vidinfra import PUBLIC_STATUSES
-
 from .formats import IMAGE_FORMATS, OUTPUTS, SPEECH_MODES
+from .payloads import PUBLIC_STATUSES
 from .video import CODECS
 
 

@@ -1,7 +1,7 @@
 """A checked vidinfra request → the engine's process: source, destination, jobs.
 
 Each format's jobs write into a folder of their own on the worker (`f<index>`, see
-notifiers.vidinfra.format_prefix); a format with a `destination` has that folder uploaded under
+presenters.format_prefix); a format with a `destination` has that folder uploaded under
 the destination's `path`, a format without one lands in the library's storage under
 `vidinfra/<folder>/f<index>/`. Files are named:
 
@@ -21,7 +21,6 @@ The preset is the request's (video_codec_parameters.preset) or the platform's EN
 from __future__ import annotations
 
 import math
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -47,10 +46,9 @@ from media_platform.engine.spec import (
     VideoSettings,
     Watermark,
 )
-from media_platform.models import Library
-from media_platform.services.notifiers.vidinfra import format_prefix
 
 from .formats import HLS, SPEECH_FILES, Format, dash_hls_master, rendition_names
+from .presenters import format_prefix
 from .video import CODECS
 
 GIF_FPS = 10.0
@@ -60,11 +58,6 @@ GIF_FPS = 10.0
 class Translation:
     jobs: list[Job]
     job_destinations: list[dict | None]
-
-
-def library_destination(library: Library) -> dict:
-    """Where formats without a destination go: a folder of the library's storage per job."""
-    return {"kind": "storage", "prefix": f"libraries/{library.pk}/vidinfra/{secrets.token_hex(8)}"}
 
 
 def translate_formats(formats: list[Format], upscale: bool) -> Translation:

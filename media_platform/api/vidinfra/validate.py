@@ -7,14 +7,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from media_platform.api.common.fields import FieldErrors, at, is_http_url
+from media_platform.api.common.locations import Place, PlaceChecks
 from media_platform.crypto import mask
 from media_platform.models import Library
 from media_platform.storage.s3 import S3Location
 
-from .errors import ValidationFailed
-from .fields import Bool, Errors, Text, at, is_http_url, obj, read
+from .errors import ValidationFailed, error_details
+from .fields import Bool, Text, obj, read
 from .formats import Format, file_names, read_format
-from .locations import Check, Storage, run_checks, s3_object
+from .locations import Storage, report_problems, s3_object
 
 MAX_FORMATS = 20
 HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$")
@@ -57,13 +59,15 @@ def validate_update(data: Any, library: Library) -> Valid:
     valid = _validate(data, library, required=())
     if not valid.given:
         raise ValidationFailed([{"field": "body", "message": "name at least one of webhook_config, source, format"}])
+    if "upscale" in valid.given and not valid.formats:
+        raise ValidationFailed([{"field": "upscale", "message": "upscale changes the outputs: send format with it"}])
     return valid
 
 
 def _validate(data: Any, library: Library, *, required: tuple[str, ...]) -> Valid:
     if not isinstance(data, dict):
         raise ValidationFailed([{"field": "body", "message": "the body must be a JSON object"}])
-    errors, checks = Errors(), []
+    errors, checks = FieldErrors(), PlaceChecks()
     given = {name for name in ("video_id", "upscale", "webhook_config", "source", "format") if name in data}
     top, _ = read(errors, data, "", {"video_id": Text(max_length=200), "upscale": Bool()})
     valid = Valid(given=given, video_id=top["video_id"] or "", upscale=bool(top["upscale"]))
@@ -74,19 +78,19 @@ def _validate(data: Any, library: Library, *, required: tuple[str, ...]) -> Vali
         if source is not None:
             valid.source = s3_object(errors, source, "source", destination=False)
         if valid.source is not None:
-            checks.append(Check("source", valid.source.location, write=False))
+            checks.add("source", Place(valid.source.location, write=False))
     if "format" in data or "format" in required:
         valid.formats = _formats(errors, data, checks)
         for fmt in valid.formats:
             if "upscale" in fmt.echo and fmt.clean.get("upscale") is None:
                 fmt.echo["upscale"] = valid.upscale  # the job's, which the output follows
-    run_checks(errors, checks, library)
+    report_problems(errors, checks, library)
     if errors:
-        raise ValidationFailed(errors.details())
+        raise ValidationFailed(error_details(errors))
     return valid
 
 
-def _webhook(errors: Errors, data: dict) -> Webhook | None:
+def _webhook(errors: FieldErrors, data: dict) -> Webhook | None:
     value = obj(errors, data, "", "webhook_config")
     if value is None:
         return None
@@ -111,7 +115,7 @@ def _webhook(errors: Errors, data: dict) -> Webhook | None:
     return Webhook(url.strip(), clean)
 
 
-def _formats(errors: Errors, data: dict, checks: list[Check]) -> list[Format]:
+def _formats(errors: FieldErrors, data: dict, checks: PlaceChecks) -> list[Format]:
     value = data.get("format")
     if not isinstance(value, list) or not value:
         errors.add("format", "format must be a list of at least one output")
@@ -124,7 +128,7 @@ def _formats(errors: Errors, data: dict, checks: list[Check]) -> list[Format]:
     return formats
 
 
-def _collisions(errors: Errors, formats: list[Format]) -> None:
+def _collisions(errors: FieldErrors, formats: list[Format]) -> None:
     """Formats sharing a destination must not write the same names there."""
     owners: dict[tuple, dict[str, int]] = {}
     for fmt in formats:

@@ -14,14 +14,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-
+from media_platform.api.common.fields import FieldErrors, at, is_http_url, leaf
+from media_platform.api.common.locations import Place, PlaceChecks
 from media_platform.engine.plan.codecs import SVT_PRESETS
 from media_platform.storage.s3 import S3Error, mask_url, parse_s3_url
 
-from .fields import Errors, Number, Text, at, leaf, number_text, obj, read
-from .locations import Check, endpoint_url
+from .fields import Number, Text, number_text, obj, read
+from .locations import endpoint_url
 
 CODECS = {"libx264": "h264", "libx265": "h265", "libsvtav1": "av1"}
 ENCODERS = {engine: name for name, engine in CODECS.items()}
@@ -46,7 +45,6 @@ STREAM_KINDS = {
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 MAX_STREAMS = 10
 MAX_SUBTITLES = 20
-_url = URLValidator(schemes=["http", "https"])
 
 
 def level(value: str) -> str | None:
@@ -69,7 +67,7 @@ def _hint(name: str, value: str, codec: str) -> str | None:
 
 
 def codec_parameters(
-    errors: Errors, data: dict, path: str, codec: str, notes: list[str]
+    errors: FieldErrors, data: dict, path: str, codec: str, notes: list[str]
 ) -> tuple[dict[str, Any], dict | None]:
     """(clean: min_rate, max_rate, bufsize, preset, profile, level; echo or None)."""
     params = obj(errors, data, path, "video_codec_parameters")
@@ -96,7 +94,7 @@ def codec_parameters(
     return clean, echo
 
 
-def streams(errors: Errors, data: dict, path: str) -> tuple[list[dict], list[dict] | None]:
+def streams(errors: FieldErrors, data: dict, path: str) -> tuple[list[dict], list[dict] | None]:
     """`stream[]`: one rendition (or one MP4) each; at least one."""
     value = data.get("stream")
     full = at(path, "stream")
@@ -120,7 +118,7 @@ def streams(errors: Errors, data: dict, path: str) -> tuple[list[dict], list[dic
     return cleaned, echoed
 
 
-def logo(errors: Errors, data: dict, path: str, checks: list[Check]) -> tuple[dict | None, dict | None]:
+def logo(errors: FieldErrors, data: dict, path: str, checks: PlaceChecks) -> tuple[dict | None, dict | None]:
     value = obj(errors, data, path, "logo")
     if value is None:
         return None, None
@@ -133,7 +131,7 @@ def logo(errors: Errors, data: dict, path: str, checks: list[Check]) -> tuple[di
     return (clean if source else None), echo
 
 
-def subtitles(errors: Errors, data: dict, path: str, checks: list[Check]) -> tuple[dict | None, dict | None]:
+def subtitles(errors: FieldErrors, data: dict, path: str, checks: PlaceChecks) -> tuple[dict | None, dict | None]:
     """{"sources": [{"source", "language"}], "copy": 0|1}."""
     value = obj(errors, data, path, "subtitles")
     if value is None:
@@ -161,7 +159,7 @@ def subtitles(errors: Errors, data: dict, path: str, checks: list[Check]) -> tup
     return {"sources": tracks, "copy": bool(copy["copy"])}, {"sources": echoed, "copy": copy_echo["copy"]}
 
 
-def asset_source(errors: Errors, data: dict, path: str, name: str, checks: list[Check]) -> str | None:
+def asset_source(errors: FieldErrors, data: dict, path: str, name: str, checks: PlaceChecks) -> str | None:
     """An http(s) URL, an s3:// URL (with its credentials in the query) or a path in the library."""
     value = data.get(name)
     full = at(path, name)
@@ -178,19 +176,17 @@ def asset_source(errors: Errors, data: dict, path: str, name: str, checks: list[
         if location.endpoint and endpoint_url(location.endpoint, True) != location.endpoint.rstrip("/"):
             errors.add(full, f"{name} endpoint must be an http(s) URL")
             return None
-        checks.append(Check(full, location, write=False))
+        checks.add(full, Place(location, write=False))
         return value
     if "://" in value:
-        try:
-            _url(value)
-        except ValidationError:
+        if not is_http_url(value):
             errors.add(full, f"{name} must be an http(s) URL, an s3:// URL or a path in your library")
             return None
         return value
     if ".." in value.replace("\\", "/").split("/"):
         errors.add(full, f"{leaf(full)} must not contain '..'")
         return None
-    checks.append(Check(full, None, write=False, storage_path=value))
+    checks.add(full, Place(path=value))
     return value
 
 

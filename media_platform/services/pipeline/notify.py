@@ -1,76 +1,83 @@
 """Who is told about a process event, in which dialect's words. Called inside the transaction
-that records the event, so a notification exists exactly when the change does."""
+that records the event, so a notification exists exactly when the change does.
+
+The library's own webhook speaks bunny whatever dialect started a process (when the process
+concerns a video); the dialect that started it may have webhooks of its own, sent by the
+notifier it registered (media_platform/dialects.py).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from uuid import UUID
 
-from django.utils.module_loading import import_string
-
-from media_platform.models import EncodingProcess
+from media_platform.dialects import dialect_named
+from media_platform.models import EncodingProcess, Library
 from media_platform.services.webhooks import webhook_enqueue
 from media_platform.status import BunnyWebhookStatus, Event, row
 from media_platform.webhooks.payloads import bunny_payload
-
-Notifier = Callable[[EncodingProcess, Event], None]
 
 
 def event_key(process: EncodingProcess, event: Event, channel: str) -> str:
     return f"{channel}:{process.pk}:{process.generation}:{event.value}"
 
 
-def notify_bunny(process: EncodingProcess, event: Event) -> None:
-    """Library webhooks speak bunny whatever dialect started the process, as long as it
-    concerns a video: {"VideoLibraryId", "VideoGuid", "Status"}."""
-    status = row(event).bunny_webhook
-    library = process.library
-    if status is None or process.video_id is None or not library.webhook_url:
+def bunny_webhook_send(
+    *,
+    library: Library,
+    video_guid: UUID,
+    status: BunnyWebhookStatus,
+    event_key: str,
+    process: EncodingProcess | None = None,
+) -> None:
+    """Tell the library's webhook_url, in bunny's words, that a video reached `status`:
+    {"VideoLibraryId", "VideoGuid", "Status"}. Recorded once per `event_key` (say what happened
+    to what: "bunny:<process>:<generation>:finished"), delivered after the caller's transaction
+    commits; nothing without a webhook URL."""
+    if not library.webhook_url:
         return
-    guid = str(process.video.guid)
     webhook_enqueue(
         library=library,
         url=library.webhook_url,
-        payload=bunny_payload(library_id=library.pk, video_guid=guid, status=int(status)),
-        event_key=event_key(process, event, "bunny"),
+        payload=bunny_payload(library_id=library.pk, video_guid=str(video_guid), status=int(status)),
+        event_key=event_key,
         dialect="bunny",
-        subject=f"video:{guid}",
+        subject=f"video:{video_guid}",
         process=process,
-        video_guid=process.video.guid,
+        video_guid=video_guid,
     )
+
+
+def _video_told(process: EncodingProcess) -> UUID | None:
+    """The guid of the process's video, when its library has a webhook URL to tell; checked
+    before any query for the video, as most processes have no webhook to send."""
+    if process.video_id is None or not process.library.webhook_url:
+        return None
+    video = process.video
+    return video.guid if video is not None else None
+
+
+def notify_bunny(process: EncodingProcess, event: Event) -> None:
+    """The bunny webhook status of this event (some have none), about the process's video."""
+    status = row(event).bunny_webhook
+    if status is not None and (guid := _video_told(process)) is not None:
+        key = event_key(process, event, "bunny")
+        bunny_webhook_send(library=process.library, video_guid=guid, status=status, event_key=key, process=process)
 
 
 def notify_bunny_captions_generated(process: EncodingProcess) -> None:
     """bunny's status 9 (CaptionsGenerated): captions made by speech to text were attached to the
     video. Once per process run, whatever number of languages."""
-    library = process.library
-    if process.video_id is None or not library.webhook_url:
-        return
-    guid = str(process.video.guid)
-    status = BunnyWebhookStatus.CAPTIONS_GENERATED
-    webhook_enqueue(
-        library=library,
-        url=library.webhook_url,
-        payload=bunny_payload(library_id=library.pk, video_guid=guid, status=int(status)),
-        event_key=f"bunny:{process.pk}:{process.generation}:captions_generated",
-        dialect="bunny",
-        subject=f"video:{guid}",
-        process=process,
-        video_guid=process.video.guid,
-    )
-
-
-# Dialects that call back per process (a callback URL, webhook_config, organisation webhooks):
-# dialect → "module.function" taking (process, event), imported on first use.
-DIALECT_NOTIFIERS: dict[str, str] = {
-    "slashed": "media_platform.services.notifiers.slashed.notify",
-    "vidinfra": "media_platform.services.notifiers.vidinfra.notify",
-    "tpstreams": "media_platform.services.notifiers.tpstreams.notify",
-}
+    if (guid := _video_told(process)) is not None:
+        bunny_webhook_send(
+            library=process.library,
+            video_guid=guid,
+            status=BunnyWebhookStatus.CAPTIONS_GENERATED,
+            event_key=f"bunny:{process.pk}:{process.generation}:captions_generated",
+            process=process,
+        )
 
 
 def notify(process: EncodingProcess, event: Event) -> None:
     notify_bunny(process, event)
-    path = DIALECT_NOTIFIERS.get(process.dialect)
-    if path is not None:
-        notifier: Notifier = import_string(path)
+    if (notifier := dialect_named(process.dialect).notifier) is not None:
         notifier(process, event)

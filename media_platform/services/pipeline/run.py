@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from media_platform.dialects import dialect_named
 from media_platform.engine.diagnostics import Limits, check_encode, check_output_streams, check_source
 from media_platform.engine.issues import Issue, IssueCode, Severity
 from media_platform.engine.probe import SourceInfo, probe_file
@@ -72,7 +73,7 @@ def _probe(process: EncodingProcess, path: Path) -> SourceInfo:
         raise InputError(Issue(Severity.ERROR, IssueCode.ORIGINAL_CORRUPTED, "The file is empty (0 bytes)."))
     info = probe_file(str(path), ffprobe=settings.FFPROBE_BINARY)
     stored = info.to_json()
-    if process.dialect in CHECKSUM_DIALECTS:
+    if dialect_named(process.dialect).wants_checksums:  # one more read of the whole file
         stored.update(file_checksums(path))
     EncodingProcess.objects.filter(pk=process.pk).update(source_info=stored, download_finished_at=timezone.now())
     if process.video_id and info.video is not None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from media_platform.webhooks.payloads.slashed import (
+from media_platform.api.slashed.payloads import (
     JobFacts,
     OutputFacts,
     codec_name,

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from media_platform.api.tpstreams.payloads import STATUS, JobFacts, job_payload, statuses_for
 from media_platform.status import ProcessStatus
-from media_platform.webhooks.payloads.tpstreams import STATUS, JobFacts, job_payload, statuses_for
 
 SEED_KEYS = [
     "id", "resolutions", "video_duration", "status", "input_url", "output_path",

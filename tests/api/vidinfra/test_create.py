@@ -10,9 +10,9 @@ import copy
 import django_rq
 import pytest
 
+from media_platform.api.vidinfra.presenters import webhook_headers
 from media_platform.engine.mp4boxes import pssh_box
 from media_platform.models import EncodingJob, EncodingProcess
-from media_platform.services.notifiers.vidinfra import webhook_headers
 
 from .conftest import IV, KEY, KEY_ID, load_seed, supported
 

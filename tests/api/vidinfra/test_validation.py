@@ -187,7 +187,7 @@ def test_denied_credentials_are_refused(vidinfra, buckets, monkeypatch):
     def denied(location):
         raise S3Error(f"access to {location.url} was denied (check the credentials)")
 
-    monkeypatch.setattr("media_platform.api.vidinfra.locations.check_writable", denied)
+    monkeypatch.setattr("media_platform.api.common.locations.check_writable", denied)
 
     errors = assert_refused(vidinfra.post("/jobs", buckets.point(body()), format="json"), "format[0].destination")
     assert "denied" in errors[0]["message"]

@@ -10,7 +10,7 @@ from media_platform.services.pipeline import encoding_process_create
 
 from ..base import SlashedApiView
 from ..limits import process_slot
-from ..render import created_body
+from ..presenters import created_body
 from ..serializers import ERRORS, EncodingRequest, ErrorBody, RequestReceived, ValidationErrorBody
 from ..translate import masked_request, translate
 from ..validate import validate_request

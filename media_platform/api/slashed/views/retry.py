@@ -9,15 +9,15 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
-from media_platform.models import EncodingProcess
+from media_platform.selectors.processes import process_get
 from media_platform.services.pipeline import encoding_process_retry
 from media_platform.services.pipeline.control import RETRYABLE
-from media_platform.webhooks.payloads.slashed import public_status
 
 from ..base import SlashedApiView
 from ..errors import TooManyProcesses
 from ..limits import process_slot
-from ..render import retried_body, retry_refused_body
+from ..payloads import public_status
+from ..presenters import retried_body, retry_refused_body
 from ..serializers import ERRORS, RetryRequest, RetryResult, ValidationErrorBody
 from ..validate import validate_retry
 
@@ -36,9 +36,7 @@ class ProcessRetryApi(SlashedApiView):
         return Response([self._retry(process_id) for process_id in validate_retry(request.data)])
 
     def _retry(self, process_id: str) -> dict:
-        process = EncodingProcess.objects.filter(
-            library=self.library, dialect=EncodingProcess.Dialect.SLASHED, public_id=process_id
-        ).first()
+        process = process_get(library=self.library, dialect=self.dialect, public_id=process_id)
         if process is None:
             return retry_refused_body(process_id, 404, "Process not found")
         try:

@@ -6,7 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from ..base import SlashedApiView
-from ..render import detailed_body, status_body
+from ..presenters import detailed_body, status_body
 from ..serializers import ERRORS, NotFoundBody, ProcessDetail, StatusBody
 
 PROCESS_ID = OpenApiParameter("process_id", str, OpenApiParameter.PATH, description="The process id")

@@ -5,16 +5,17 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from media_platform.services.pipeline import encoding_process_cancel
-from media_platform.webhooks.payloads.vidinfra import public_status
+from media_platform.services.pipeline import ProcessNotEditable, encoding_process_cancel, encoding_process_update
 
 from ..base import VidinfraApiView
 from ..errors import JobConflict
-from ..operations import job_update
-from ..render import CANCELLED, CANCELLING, UPDATED, job_body
+from ..payloads import public_status
+from ..presenters import CANCELLED, CANCELLING, UPDATED, job_body
+from ..process_fields import update_fields
 from ..serializers import ERRORS, ErrorBody, JobBody, JobUpdateRequest, ValidationErrorBody
 from ..validate import validate_update
 
+NOT_EDITABLE = "The job can be updated only while it is queued; it has already started or ended."
 JOB_ID = OpenApiParameter("id", str, OpenApiParameter.PATH, description="The job's id")
 
 
@@ -43,8 +44,11 @@ class JobApi(VidinfraApiView):
     def put(self, request, id: str):
         process = self.get_job(id)
         valid = validate_update(request.data, self.library)
-        process = job_update(process=process, valid=valid)
-        return Response(job_body(self.get_job(process.public_id), UPDATED))
+        try:
+            encoding_process_update(**update_fields(valid, process))
+        except ProcessNotEditable as exc:
+            raise JobConflict(NOT_EDITABLE) from exc
+        return Response(job_body(self.get_job(id), UPDATED))
 
     @extend_schema(
         operation_id="deleteJob",

@@ -6,14 +6,15 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from media_platform.api.common.pagination import int_param, paginate
-from media_platform.webhooks.payloads.vidinfra import PUBLIC_STATUSES
+from media_platform.selectors.processes import process_list
+from media_platform.services.pipeline import encoding_process_create
 
 from ..base import VidinfraApiView
 from ..errors import ValidationFailed
 from ..examples import REQUEST_EXAMPLE, RESPONSE_EXAMPLE
-from ..operations import job_create
-from ..queries import vidinfra_jobs
-from ..render import CREATED, job_body, list_body
+from ..payloads import PUBLIC_STATUSES, engine_statuses
+from ..presenters import CREATED, job_body, list_body
+from ..process_fields import create_fields
 from ..serializers import ERRORS, JobBody, JobListBody, JobRequest, ValidationErrorBody
 from ..validate import validate_create
 
@@ -40,7 +41,7 @@ class JobsApi(VidinfraApiView):
     )
     def post(self, request):
         valid = validate_create(request.data, self.library)
-        process = job_create(library=self.library, valid=valid)
+        process = encoding_process_create(**create_fields(valid, self.library))
         return Response(job_body(process, CREATED))
 
     @extend_schema(
@@ -54,8 +55,14 @@ class JobsApi(VidinfraApiView):
         if status is not None and status not in PUBLIC_STATUSES:
             message = f"status must be one of: {', '.join(PUBLIC_STATUSES)}"
             raise ValidationFailed([{"field": "status", "message": message}])
+        jobs = process_list(
+            library=self.library,
+            dialect=self.dialect,
+            statuses=engine_statuses(status) if status else None,
+            with_outputs=True,
+        )
         page = paginate(
-            vidinfra_jobs(self.library, status=status),
+            jobs,
             page=int_param(request.query_params, "page", 1, high=100_000),
             size=int_param(request.query_params, "limit", 20, high=100),
         )

@@ -1,10 +1,10 @@
 """TPStreams' transcoding job, as its API answers and its organisation webhook sends it.
 
-Pure: plain facts in (gathered from the process row by media_platform.services.notifiers.tpstreams),
-the service's JSON out, key for key in the order its documentation shows them.
+Pure: plain facts in (read from the process row by presenters.job_facts), the service's JSON out,
+key for key in the order its documentation shows them. The API and the webhook both write it
+here, so they cannot drift apart.
 
-STATUS below is the one table from the engine's process statuses to TPStreams' words. It lives
-here, not in the API package, because the webhook (a service) needs it as much as the API does.
+STATUS below is the one table from the engine's process statuses to TPStreams' words.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A vidinfra transcoding job as the API's `result` shows it and as `webhook_config` receives it.
 
-Pure: facts in (gathered by media_platform.services.notifiers.vidinfra), JSON out. The request
+Pure: facts in (read from the rows by presenters.job_facts), JSON out. The request
 part (video_id, upscale, webhook_config, source, format) is the request as stored at creation,
 in the types of the service's example response, S3 credentials masked. Around it: the job's
 `id`, `status`, `progress`, `outputs` (per format: its status and the files it wrote), `error`,

@@ -1,60 +1,37 @@
-"""The request API's callback: one POST to the request's `callback` when a process ends.
-
-The body is the detailed process status (media_platform.webhooks.payloads.slashed), built
-from the rows as they are in the transaction that ends the process, so it reports the
-outputs and job statuses just recorded. Delivery goes through the webhook outbox: signed,
-retried with backoff, in order per process, once per process generation (a retry owes a new
-callback)."""
+"""Process → the request API's bodies: its status, and the detailed one (also the callback's body),
+read from the rows into facts that payloads.py writes out."""
 
 from __future__ import annotations
 
-import logging
-
 from media_platform.models import EncodingJob, EncodingOutput, EncodingProcess
-from media_platform.services.pipeline.notify import event_key
-from media_platform.services.webhooks import webhook_enqueue
-from media_platform.status import Event, row
-from media_platform.webhooks.payloads.slashed import (
-    JobFacts,
-    OutputFacts,
-    ProcessFacts,
-    detailed_payload,
-    job_multipliers,
-    public_status,
-)
 
-log = logging.getLogger(__name__)
+from .payloads import JobFacts, OutputFacts, ProcessFacts, detailed_payload, job_multipliers, status_payload
 
-CALLBACK_EVENTS = {Event.FINISHED, Event.PARTIALLY_FAILED, Event.FAILED, Event.REJECTED, Event.CANCELLED}
 # The file a client asks about for each job kind (a storyboard's VTT rides along with its sprite).
 MAIN_ROLE = {"mp4": "mp4", "preview_clip": "mp4", "storyboard": "sprite", "screenshots": "image"}
 
 
-def notify(process: EncodingProcess, event: Event) -> None:
-    if event not in CALLBACK_EVENTS or not process.callback_url:
-        return
-    webhook_enqueue(
-        library=process.library,
-        url=process.callback_url,
-        payload=_payload(process, event),
-        event_key=event_key(process, event, "slashed"),
-        dialect="slashed",
-        subject=f"process:{process.pk}",
-        process=process,
-    )
+def status_body(process: EncodingProcess) -> dict:
+    return status_payload(process.status, process.updated_at, process.fail_message)
 
 
-def _payload(process: EncodingProcess, event: Event) -> dict:
-    """The detailed body; should building it ever fail, the client still hears how the process
-    ended (and the encode, whose transaction this is, still ends), and the error is logged."""
-    try:
-        return process_detail(process)
-    except Exception:
-        log.exception("slashed callback body for process %s could not be built", process.public_id)
-        status = public_status(row(event).process)
-        return {"process_id": process.public_id, "success": int(status == "FINISHED"), "status": status}
+def detailed_body(process: EncodingProcess) -> dict:
+    return process_detail(process)
 
 
+def created_body(process: EncodingProcess) -> dict:
+    return {"process_id": process.public_id, "status": 200, "description": "Request received"}
+
+
+def retried_body(process_id: str, attempt: int) -> dict:
+    return {"status": 200, "process_id": process_id, "description": f"Reprocessing process, attempt: {attempt}"}
+
+
+def retry_refused_body(process_id: str, status: int, description: str) -> dict:
+    return {"status": status, "process_id": process_id, "description": description}
+
+
+# --- The facts of a process, read from its rows ---------------------------------------------------
 def process_detail(process: EncodingProcess) -> dict:
     return detailed_payload(process_facts(process))
 

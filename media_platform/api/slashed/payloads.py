@@ -1,6 +1,6 @@
 """The request API's process body, as its callback and `GET /status/detailed/{id}` send it.
 
-Pure: plain facts in (gathered from the database by media_platform.services.notifiers.slashed),
+Pure: plain facts in (read from the rows by presenters.process_facts),
 the service's JSON out, field for field: codec names in capitals, times as "YYYY-MM-DD HH:MM:SS"
 in UTC, `success` as 1 or 0.
 

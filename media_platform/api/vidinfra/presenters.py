@@ -1,53 +1,70 @@
-"""vidinfra's `webhook_config`: a POST of the job (the API's `result` shape) to its url, with its
-custom headers, each time the job's vidinfra status changes: queued, processing, then completed,
-partially_failed, failed or cancelled. Engine events that do not change that word (received
-before queued, encoding after started) send nothing.
+"""Process → vidinfra bodies: the job as the API's `result` and the webhook show it (the facts read
+from the rows, then payloads.job_payload), and the envelope around it.
 
-Delivery goes through the webhook outbox: signed, retried with backoff, in order per job, once
-per event and process generation (a retry owes its webhooks afresh). The custom headers are
-kept encrypted on the process and on each delivery.
+GET /jobs is paginated with `page` (from 1) and `limit` (1-100, default 20), and may filter by
+`status` (a vidinfra status word); its result is
+{"items": [job, …], "total": N, "page": p, "limit": l, "total_pages": ceil(N / l)}.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 
+from media_platform.api.common.pagination import Page
 from media_platform.crypto import decrypt
 from media_platform.models import EncodingJob, EncodingOutput, EncodingProcess
-from media_platform.services.pipeline.notify import event_key
-from media_platform.services.webhooks import webhook_enqueue
-from media_platform.status import Event, ProcessStatus
-from media_platform.webhooks.payloads.vidinfra import FileFacts, FormatFacts, JobFacts, job_payload
+from media_platform.status import ProcessStatus
 
-NOTIFY_EVENTS = {
-    Event.QUEUED,
-    Event.STARTED,
-    Event.FINISHED,
-    Event.PARTIALLY_FAILED,
-    Event.FAILED,
-    Event.REJECTED,
-    Event.CANCELLED,
-}
+from .errors import envelope
+from .payloads import FileFacts, FormatFacts, JobFacts, job_payload
+from .validate import Valid
+
+CREATED = "Transcoding job created successfully"
+FOUND = "Transcoding job retrieved successfully"
+LISTED = "Transcoding jobs retrieved successfully"
+UPDATED = "Transcoding job updated successfully"
+CANCELLED = "Transcoding job cancelled successfully"
+CANCELLING = "Transcoding job cancellation requested: it stops within seconds"
 
 
-def notify(process: EncodingProcess, event: Event) -> None:
-    if event not in NOTIFY_EVENTS or not process.callback_url:
-        return
-    # Re-read: the event that brought us here was written with update(), not on this instance.
-    fresh = EncodingProcess.objects.prefetch_related("jobs__outputs", "messages").get(pk=process.pk)
-    webhook_enqueue(
-        library=process.library,
-        url=fresh.callback_url,
-        payload=job_payload(job_facts(fresh), mask_headers=True),
-        event_key=event_key(fresh, event, "vidinfra"),
-        dialect="vidinfra",
-        subject=f"process:{process.pk}",
-        process=fresh,
-        headers=webhook_headers(fresh) or None,
-    )
+def stored_request(valid: Valid, previous: dict | None = None) -> dict:
+    """The request as kept on the process and echoed back: the given parts replace `previous`'s."""
+    request = dict(previous or {})
+    if not previous or "video_id" in valid.given:
+        request["video_id"] = valid.video_id
+    if not previous or "upscale" in valid.given:
+        request["upscale"] = valid.upscale
+    if not previous or "webhook_config" in valid.given:
+        request["webhook_config"] = valid.webhook.echo(masked=True) if valid.webhook else None
+    if valid.source is not None:
+        request["source"] = valid.source.echo
+    if valid.formats:
+        request["format"] = [fmt.echo for fmt in valid.formats]
+    return request
 
 
+def job_result(process: EncodingProcess) -> dict:
+    return job_payload(job_facts(process), mask_headers=False)
+
+
+def job_body(process: EncodingProcess, message: str = FOUND) -> dict:
+    return envelope(message, job_result(process))
+
+
+def list_body(page: Page) -> dict:
+    result = {
+        "items": [job_result(process) for process in page.items],
+        "total": page.total,
+        "page": page.number,
+        "limit": page.size,
+        "total_pages": math.ceil(page.total / page.size) if page.size else 0,
+    }
+    return envelope(LISTED, result)
+
+
+# --- The facts of a job, read from its rows -----------------------------------------------------
 def webhook_headers(process: EncodingProcess) -> dict[str, str]:
     return json.loads(decrypt(process.callback_headers_encrypted) or "{}")
 

@@ -1,1 +1,0 @@
-"""Per-dialect process notifications: one module per dialect, each with notify(process, event)."""
