@@ -39,7 +39,8 @@ class Execution:
     transcripts: dict[int, Transcript] = field(default_factory=dict)  # what speech jobs heard
 
 
-def _context(source: Path) -> EncodeContext:
+def encode_context(source: Path) -> EncodeContext:
+    """How this worker runs ffmpeg on a source: the binary, its threads, the pixel limit."""
     return EncodeContext(
         input_path=str(source),
         ffmpeg=settings.FFMPEG_BINARY,
@@ -79,7 +80,7 @@ def execute(
     jobs: Sequence[tuple[int, Job]], info: SourceInfo, source: Path, outdir: Path, recorder: ProgressRecorder
 ) -> Execution:
     execution = Execution(failed=speech_without_audio(jobs, info))
-    invocations = plan_process(jobs, info, _context(source))
+    invocations = plan_process(jobs, info, encode_context(source))
     execution.invocations = list(invocations)
     total = sum(inv.weight for inv in invocations) or 1.0
     done = 0.0

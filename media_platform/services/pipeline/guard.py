@@ -1,5 +1,5 @@
 """What a worker does when work on a process goes wrong, in one place for every entry point
-(a whole run, the stitch of a chunked one)."""
+(a whole run, a piece of a chunked one, its stitch)."""
 
 from __future__ import annotations
 
@@ -44,31 +44,55 @@ def release(process: EncodingProcess, reason: str) -> None:
         log.warning("process %s: could not release (database down); reconcile will", process.public_id)
 
 
+class Fate:
+    """What becomes of one piece of work on a process (a whole run, or its stitch) when it goes
+    wrong. Chunked pieces have their own (chunked/pieces.py)."""
+
+    subject = "Processing"  # "… failed after retries"
+    doing = "processing"  # "Internal error while …"
+
+    def __init__(self, process: EncodingProcess):
+        self.process = process
+
+    @property
+    def name(self) -> str:
+        return f"process {self.process.public_id}"
+
+    def fail(self, issue: Issue, *, internal: bool = False) -> None:
+        encoding_process_fail(process=self.process, issue=issue)
+
+    def release(self, reason: str) -> None:
+        release(self.process, reason)
+
+    def cancelled(self) -> None:
+        process_event(self.process, Event.CANCELLED, fail_message="Cancelled")
+
+
 @contextmanager
-def guarded(process: EncodingProcess, *, retries_left: int, on_retry=release) -> Iterator[None]:
+def guarded(process: EncodingProcess, *, retries_left: int, fate: Fate | None = None) -> Iterator[None]:
     """Turn whatever the body raises into the process's fate: a failure with a reason, a
     cancellation, a release for RQ's retry (environment faults), or silence (lease lost)."""
+    fate = fate or Fate(process)
     try:
         yield
     except InputError as exc:
-        encoding_process_fail(process=process, issue=exc.issue)
+        fate.fail(exc.issue)
     except (TransformError, UnsafeName) as exc:
         # A request that cannot apply to this source (a trim past its end, an unusable name).
-        encoding_process_fail(process=process, issue=Issue(Severity.ERROR, IssueCode.UNDEFINED, str(exc)))
+        fate.fail(Issue(Severity.ERROR, IssueCode.UNDEFINED, str(exc)))
     except LeaseLost:
-        log.info("process %s: lease lost, leaving it to the worker that holds it", process.public_id)
+        log.info("%s: lease lost, leaving it to the worker that holds it", fate.name)
     except Cancelled:
-        process_event(process, Event.CANCELLED, fail_message="Cancelled")
+        fate.cancelled()
     except RETRYABLE as exc:
         if retries_left > 0:
-            on_retry(process, f"{type(exc).__name__}: {exc}")
+            fate.release(f"{type(exc).__name__}: {exc}")
         else:
-            issue = Issue(Severity.ERROR, IssueCode.UNDEFINED, f"Processing failed after retries: {exc}")
-            encoding_process_fail(process=process, issue=issue)
+            fate.fail(Issue(Severity.ERROR, IssueCode.UNDEFINED, f"{fate.subject} failed after retries: {exc}"))
         raise
     except Exception as exc:
         # Our own bug: fail loudly rather than leave the process PROCESSING for ever.
-        log.exception("process %s: unexpected error", process.public_id)
-        message = f"Internal error while processing: {type(exc).__name__}: {exc}"
-        encoding_process_fail(process=process, issue=Issue(Severity.ERROR, IssueCode.UNDEFINED, message))
+        log.exception("%s: unexpected error", fate.name)
+        message = f"Internal error while {fate.doing}: {type(exc).__name__}: {exc}"
+        fate.fail(Issue(Severity.ERROR, IssueCode.UNDEFINED, message), internal=True)
         raise

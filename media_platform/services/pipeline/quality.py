@@ -20,7 +20,6 @@ from django.conf import settings
 from media_platform.engine.diagnostics import check_colour
 from media_platform.engine.issues import Issue, IssueCode, Severity
 from media_platform.engine.ladder import CODEC_CRF
-from media_platform.engine.plan import EncodeContext
 from media_platform.engine.plan.point_jobs import job_window
 from media_platform.engine.probe import SourceInfo
 from media_platform.engine.quality import crf_text, sample_windows, search_crf
@@ -30,7 +29,7 @@ from media_platform.models import EncodingJob, EncodingOutput, EncodingProcess
 from media_platform.services.messages import transcoding_messages_add
 
 from .binaries import vmaf_binary
-from .execute import Cancelled, Execution
+from .execute import Cancelled, Execution, encode_context
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +52,6 @@ def quality_tools() -> Tools | None:
         return None
     threads = settings.FFMPEG_THREADS or os.cpu_count() or 1
     return Tools(ffmpeg=settings.FFMPEG_BINARY, vmaf_ffmpeg=binary, threads=threads)
-
-
-def _context(source: Path) -> EncodeContext:
-    return EncodeContext(
-        input_path=str(source),
-        ffmpeg=settings.FFMPEG_BINARY,
-        threads=settings.FFMPEG_THREADS,
-        max_pixels=settings.MAX_SOURCE_PIXELS,
-    )
 
 
 def renditions(job: Job) -> tuple[Rendition, ...]:
@@ -130,7 +120,7 @@ def _resolve(process, tools, job, rendition, info, source, work, should_stop) ->
         return samples.score(crf)
 
     with tempfile.TemporaryDirectory(prefix="quality-", dir=work) as folder:
-        samples = Samples(tools, Path(folder), job, rendition, info, _context(source))
+        samples = Samples(tools, Path(folder), job, rendition, info, encode_context(source))
         try:
             samples.cut(sample_windows(job_window(job, info.duration).duration))
             choice = search_crf(score, codec=video.codec, target=target)
@@ -174,7 +164,7 @@ def quality_measure(
         if scored is None or not (outdir / scored.path).exists():
             continue
         try:
-            score = measure_output(tools, job, rendition, info, _context(source), outdir / scored.path)
+            score = measure_output(tools, job, rendition, info, encode_context(source), outdir / scored.path)
         except QualityError as exc:
             log.warning("process %s: VMAF of %s not measured: %s", process.public_id, scored.path, exc)
             message = f"The achieved VMAF of {rendition.name} could not be measured: {exc}"

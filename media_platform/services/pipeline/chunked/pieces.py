@@ -9,10 +9,8 @@ import time
 import uuid
 from contextlib import AbstractContextManager
 from dataclasses import replace
-from datetime import timedelta
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
@@ -20,7 +18,7 @@ from django.utils import timezone
 
 from media_platform.engine.chunking import piece_jobs, sound_jobs
 from media_platform.engine.diagnostics import classify_failure
-from media_platform.engine.issues import Issue, IssueCode, Severity
+from media_platform.engine.issues import Issue
 from media_platform.engine.plan import EncodeContext, plan_process
 from media_platform.engine.probe import SourceInfo
 from media_platform.engine.progress import MonotonicThrottle
@@ -30,9 +28,9 @@ from media_platform.services.queueing import enqueue
 from media_platform.status import ProcessStatus
 from media_platform.storage import local_copy, upload_tree, workspace
 
-from ..execute import Cancelled, _run
+from ..execute import _run, encode_context
 from ..faults import EnvironmentFault, InputError, LeaseLost
-from ..guard import RETRYABLE, encoding_process_fail
+from ..guard import Fate, guarded
 from ..keys import job_of
 from ..lease import beating, stale_before
 
@@ -114,10 +112,7 @@ def aggregate_progress(process: EncodingProcess) -> None:
 
 
 def piece_context(chunk: EncodingChunk, jobs, info: SourceInfo, source: Path) -> EncodeContext:
-    base = EncodeContext(
-        input_path=str(source), ffmpeg=settings.FFMPEG_BINARY, threads=settings.FFMPEG_THREADS,
-        max_pixels=settings.MAX_SOURCE_PIXELS,
-    )  # fmt: skip
+    base = encode_context(source)
     if chunk.kind == EncodingChunk.Kind.AUDIO:
         return base
     segment = next(job.segment_duration for _, job in jobs if isinstance(job, HlsJob))
@@ -185,45 +180,41 @@ def release_piece(chunk: EncodingChunk, reason: str) -> None:
     )
 
 
+class PieceFate(Fate):
+    """A piece that fails fails its process and stops the other pieces (rather than leave them
+    running, or reconcile re-running the same failing piece for ever)."""
+
+    subject, doing = "A piece", "encoding a piece"
+
+    def __init__(self, chunk: EncodingChunk):
+        super().__init__(chunk.process)
+        self.chunk = chunk
+
+    @property
+    def name(self) -> str:
+        return f"chunk {self.chunk.index} of {self.process.public_id}"
+
+    def fail(self, issue: Issue, *, internal: bool = False) -> None:
+        EncodingProcess.objects.filter(pk=self.process.pk).update(cancel_requested=True)  # the other pieces stop
+        if internal:
+            EncodingChunk.objects.filter(pk=self.chunk.pk).update(
+                status=ProcessStatus.FAILED, error_message=issue.message
+            )
+        super().fail(issue)
+
+    def release(self, reason: str) -> None:
+        release_piece(self.chunk, reason)
+
+    def cancelled(self) -> None:
+        EncodingChunk.objects.filter(pk=self.chunk.pk).update(status=ProcessStatus.CANCELLED)
+
+
 def encoding_chunk_run(*, chunk_id: int, worker_name: str, retries_left: int = 0) -> None:
     chunk = claim_chunk(chunk_id, worker_name)
     if chunk is None:
         return  # done, cancelled, or alive on another worker
     process = chunk.process
-    try:
+    with guarded(process, retries_left=retries_left, fate=PieceFate(chunk)):
         with chunk_heartbeat(chunk) as lost, workspace(f"{process.public_id}-c{chunk.index}") as work:
             run_piece(chunk, work, PieceProgress(chunk, lost))
         finish_piece(chunk)
-    except InputError as exc:
-        EncodingProcess.objects.filter(pk=process.pk).update(cancel_requested=True)  # the other pieces stop
-        encoding_process_fail(process=process, issue=exc.issue)
-    except LeaseLost:
-        log.info("chunk %s of %s: lease lost", chunk.index, process.public_id)
-    except Cancelled:
-        EncodingChunk.objects.filter(pk=chunk.pk).update(status=ProcessStatus.CANCELLED)
-    except RETRYABLE as exc:
-        if retries_left > 0:
-            release_piece(chunk, f"{type(exc).__name__}: {exc}")
-        else:
-            issue = Issue(Severity.ERROR, IssueCode.UNDEFINED, f"A piece failed after retries: {exc}")
-            encoding_process_fail(process=process, issue=issue)
-        raise
-    except Exception as exc:
-        # Our own bug: fail the process (and stop its other pieces) rather than leave it running
-        # for reconcile to re-run the same failing piece for ever.
-        log.exception("chunk %s of %s: unexpected error", chunk.index, process.public_id)
-        EncodingProcess.objects.filter(pk=process.pk).update(cancel_requested=True)
-        message = f"Internal error while encoding a piece: {type(exc).__name__}: {exc}"
-        EncodingChunk.objects.filter(pk=chunk.pk).update(status=ProcessStatus.FAILED, error_message=message)
-        encoding_process_fail(process=process, issue=Issue(Severity.ERROR, IssueCode.UNDEFINED, message))
-        raise
-
-
-def stale_chunks() -> list[EncodingChunk]:
-    """Pieces whose worker stopped beating; for the reconcile sweep."""
-    cutoff = timezone.now() - timedelta(seconds=settings.PROCESS_HEARTBEAT_TIMEOUT)
-    return list(
-        EncodingChunk.objects.filter(status=ProcessStatus.PROCESSING, process__status=ProcessStatus.PROCESSING)
-        .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at=None))
-        .select_related("process")
-    )
