@@ -115,13 +115,3 @@ END_EVENTS = frozenset({Event.FINISHED, Event.PARTIALLY_FAILED, Event.FAILED, Ev
 # The events that begin a stage of a process as a client sees it: queued, taken by a worker,
 # ended. RECEIVED and VALIDATING come before it is queued; ENCODING happens within the started stage.
 STAGE_EVENTS = frozenset({Event.QUEUED, Event.STARTED}) | END_EVENTS
-
-# How a bulk command's state reads when a dialect only knows process statuses.
-BULK_FROM_PROCESS = {
-    ProcessStatus.ENQUEUED: BulkState.SCHEDULED,
-    ProcessStatus.PROCESSING: BulkState.RUNNING,
-    ProcessStatus.FINISHED: BulkState.COMPLETED,
-    ProcessStatus.PARTIALLY_FAILED: BulkState.COMPLETED,
-    ProcessStatus.FAILED: BulkState.COMPLETED,
-    ProcessStatus.CANCELLED: BulkState.ABORTED,
-}

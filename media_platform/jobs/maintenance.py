@@ -1,5 +1,6 @@
 from media_platform.services.pipeline import encoding_reconcile
 from media_platform.storage import delete_prefix as storage_delete_prefix
+from media_platform.storage import storage
 
 
 def delete_prefix(prefix: str) -> int:
@@ -15,6 +16,4 @@ def reconcile() -> list[str]:
 
 
 def delete_file(name: str) -> None:
-    from media_platform.storage import storage
-
     storage().delete(name)

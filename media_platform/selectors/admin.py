@@ -67,11 +67,3 @@ def video_published_outputs(*, video: Video) -> list[EncodingOutput]:
     return list(
         EncodingOutput.objects.filter(job__process=process).select_related("job").order_by("job__index", "path")
     )
-
-
-def video_history(*, video: Video) -> QuerySet[EncodingProcess]:
-    return EncodingProcess.objects.filter(video=video).order_by("-created_at", "-id")
-
-
-def video_messages(*, video: Video) -> QuerySet[TranscodingMessage]:
-    return TranscodingMessage.objects.filter(video=video).order_by("-time_stamp", "-id")

@@ -8,6 +8,9 @@ from django.db import transaction
 from media_platform.crypto import encrypt, hash_key
 from media_platform.engine.ladder import DEFAULT_ENABLED, parse_resolutions
 from media_platform.models import Library
+from media_platform.services.pipeline import encoding_process_cancel
+from media_platform.services.queueing import enqueue_on_commit
+from media_platform.status import ACTIVE_STATUSES
 
 
 @dataclass(frozen=True)
@@ -68,10 +71,6 @@ def library_regenerate_keys(*, library: Library) -> LibraryKeys:
 @transaction.atomic
 def library_delete(*, library: Library) -> None:
     """The library, its videos, collections and processes now; their files right after."""
-    from media_platform.services.pipeline import encoding_process_cancel
-    from media_platform.services.queueing import enqueue_on_commit
-    from media_platform.status import ACTIVE_STATUSES
-
     for process in library.processes.filter(status__in=ACTIVE_STATUSES):
         encoding_process_cancel(process=process)
     prefixes = [f"videos/{guid}" for guid in library.videos.values_list("guid", flat=True)]

@@ -14,9 +14,11 @@ from media_platform.crypto import encrypt
 from media_platform.engine.issues import Issue, IssueCode, Severity
 from media_platform.models import Collection, EncodingProcess, Library, TranscodingMessage, Video
 from media_platform.services.pipeline import encoding_process_cancel, encoding_process_create
+from media_platform.services.pipeline.faults import EnvironmentFault, InputError
+from media_platform.services.pipeline.source import download
 from media_platform.services.queueing import ENVIRONMENT_RETRY, enqueue_on_commit
 from media_platform.status import ACTIVE_STATUSES, VideoStatus
-from media_platform.storage import StoredFile, UploadTooLarge, exists, save_stream
+from media_platform.storage import StoredFile, UploadTooLarge, exists, save_stream, workspace
 
 DELETE_PREFIX = "media_platform.jobs.maintenance.delete_prefix"
 FETCH = "media_platform.jobs.ingest.fetch_video"
@@ -173,10 +175,6 @@ def fetch_issue(message: str) -> Issue:
 
 def video_fetch_run(*, video: Video, url: str, headers: dict, retries_left: int = 0) -> None:
     """Download a fetched video's source into storage, then encode it like an upload."""
-    from media_platform.services.pipeline.faults import EnvironmentFault, InputError
-    from media_platform.services.pipeline.source import download
-    from media_platform.storage import workspace
-
     try:
         with workspace(f"fetch-{video.guid}") as work:
             target = work / "source"

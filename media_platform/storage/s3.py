@@ -22,6 +22,8 @@ from django.conf import settings
 from media_platform.crypto import decrypt, encrypt, mask
 from media_platform.net import url_host_problem
 
+from .files import publish_order
+
 # Big outputs go up (and sources come down) in 16 MB parts, four at a time.
 TRANSFER = TransferConfig(multipart_threshold=16 * 1024**2, multipart_chunksize=16 * 1024**2, max_concurrency=4)
 CONTENT_TYPES = {
@@ -201,8 +203,6 @@ def download_object(location: S3Location, target: Path) -> int:
 
 def upload_tree(local_dir: Path, location: S3Location) -> list[tuple[str, int]]:
     """Upload a folder under location.key; playlists and manifests last."""
-    from .files import publish_order
-
     client = location.client()
     written = []
     for path in sorted((p for p in local_dir.rglob("*") if p.is_file()), key=publish_order):
@@ -220,10 +220,3 @@ def upload_tree(local_dir: Path, location: S3Location) -> list[tuple[str, int]]:
             raise _error(exc, location) from exc
         written.append((key, path.stat().st_size))
     return written
-
-
-def delete_keys(location: S3Location, keys: list[str]) -> None:
-    client = location.client()
-    for start in range(0, len(keys), 1000):
-        batch = [{"Key": key} for key in keys[start : start + 1000]]
-        client.delete_objects(Bucket=location.bucket, Delete={"Objects": batch, "Quiet": True})

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..names import safe_join
 from ..spec import Cenc, Job
-from ..transforms import Geometry
+from ..transforms import Geometry, apply_transformations
 from .graph import Graph, apply_steps
 
 
@@ -161,8 +162,6 @@ class Branch:
 
 
 def open_branch(job: Job, graph: Graph, base: Geometry, *, wants_audio: bool) -> Branch:
-    from ..transforms import apply_transformations
-
     applied = apply_transformations(job.transformations, base)
     video = apply_steps(graph.video(), applied.video, graph)
     audio = None
@@ -175,6 +174,4 @@ def open_branch(job: Job, graph: Graph, base: Geometry, *, wants_audio: bool) ->
 
 def join(prefix: str, name: str) -> str:
     """A job's output path; refuses names that could leave its folder or break ffmpeg's syntax."""
-    from ..names import safe_join
-
     return safe_join(prefix, name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from math import lcm
 from pathlib import Path
 
 from django.conf import settings
@@ -28,8 +29,6 @@ def alignment(jobs: list[tuple[int, Job]]) -> float:
     segment = next(job.segment_duration for _, job in jobs if isinstance(job, HlsJob))
     interval = next((job.interval for _, job in jobs if isinstance(job, StoryboardJob)), None)
     if interval and float(interval).is_integer() and float(segment).is_integer():
-        from math import lcm
-
         return float(lcm(int(segment), int(interval)))
     return float(segment)
 
