@@ -34,8 +34,11 @@ bench: setup
 	@dpkg -s wrk >/dev/null 2>&1 || (DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q wrk)
 	for b in bench/*/run.py; do $(PY) $$b || exit 1; done
 
+# What CI checks before the tests: ruff's rules and format, and mypy on the annotated packages (pyproject.toml).
 lint: venv
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # Install Debian packages only when something is missing.
 system-packages:

@@ -99,13 +99,12 @@ def _warnings(info: SourceInfo, limits: Limits) -> list[Issue]:
         issues.append(Issue(Severity.WARNING, IssueCode.ORIGINAL_CORRUPTED, message, value))
     rate = video.avg_fps or video.fps
     if not rate or rate > limits.max_fps:
-        value = f"{rate:g}" if rate else None
         issues.append(
             Issue(
                 Severity.WARNING,
                 IssueCode.INVALID_FRAMERATE,
                 "The frame rate is missing or implausible; timestamps were used instead.",
-                value,
+                f"{rate:g}" if rate else None,
             )
         )
     elif video.is_variable_frame_rate:

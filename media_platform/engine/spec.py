@@ -123,8 +123,7 @@ class FrameRate:
 
 Transformation = Resize | Trim | Crop | Watermark | Deinterlace | Rotate | AspectRatio | FrameRate
 TRANSFORMATIONS: dict[str, type] = {
-    cls.type: cls  # type: ignore[attr-defined]
-    for cls in (Resize, Trim, Crop, Watermark, Deinterlace, Rotate, AspectRatio, FrameRate)
+    cls.type: cls for cls in (Resize, Trim, Crop, Watermark, Deinterlace, Rotate, AspectRatio, FrameRate)
 }
 
 
@@ -310,7 +309,7 @@ Job = (
     | SpeechToTextJob
 )
 JOB_KINDS: dict[str, type] = {
-    cls.kind: cls  # type: ignore[attr-defined]
+    cls.kind: cls
     for cls in (
         HlsJob,
         Mp4Job,

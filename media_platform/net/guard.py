@@ -56,7 +56,7 @@ def is_allowed_address(ip: str, host: str = "", allowlist: Iterable[str] | None 
 def _refuse_before_connecting(host: str, port: int) -> None:
     """Refuse a host whose addresses are all private before any packet is sent to it."""
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)}
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)}
     except socket.gaierror:
         return  # let the connection fail with its own, clearer error
     if addresses and not any(is_allowed_address(ip, host) for ip in addresses):
@@ -75,7 +75,7 @@ class GuardMixin:
     def _new_conn(self):
         host = getattr(self, "_dns_host", None) or self.host
         _refuse_before_connecting(host, self.port)
-        sock = super()._new_conn()  # type: ignore[misc]
+        sock = super()._new_conn()
         _check(sock, host)
         return sock
 
@@ -139,7 +139,7 @@ def url_host_problem(url: str) -> str | None:
     host = parsed.hostname or ""
     try:
         port = parsed.port or (443 if parsed.scheme == "https" else 80)
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)}
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)}
     except (OSError, ValueError):
         return f"host {host or '(none)'} does not resolve"
     if addresses and not any(is_allowed_address(ip, host) for ip in addresses):

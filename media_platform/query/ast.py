@@ -6,7 +6,8 @@ so a test can compare a parsed tree with one written by hand.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field  # the classes below have fields named `field`
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal as TypingLiteral
@@ -20,14 +21,14 @@ COMPARISON_OPERATORS = ("=", "<>", "<", "<=", ">", ">=")
 @dataclass(frozen=True, slots=True)
 class FieldRef:
     name: str  # as written: `dateUploaded`, `dc:created`, `vid:transcodedVideos/0/name`
-    position: int = field(default=0, compare=False)
+    position: int = dataclass_field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Literal:
     kind: LiteralKind
     value: LiteralValue
-    position: int = field(default=0, compare=False)
+    position: int = dataclass_field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ class Comparison:
     field: FieldRef
     op: str  # one of COMPARISON_OPERATORS; `!=` is read as `<>`
     value: Literal
-    position: int = field(default=0, compare=False)  # of the operator
+    position: int = dataclass_field(default=0, compare=False)  # of the operator
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ class Like:
     pattern: Literal
     negated: bool = False
     case_insensitive: bool = False  # ILIKE
-    position: int = field(default=0, compare=False)
+    position: int = dataclass_field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,7 @@ class In:
     field: FieldRef
     values: tuple[Literal, ...]
     negated: bool = False
-    position: int = field(default=0, compare=False)
+    position: int = dataclass_field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,14 +62,14 @@ class Between:
     low: Literal
     high: Literal
     negated: bool = False
-    position: int = field(default=0, compare=False)
+    position: int = dataclass_field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
 class IsNull:
     field: FieldRef
     negated: bool = False  # IS NOT NULL
-    position: int = field(default=0, compare=False)
+    position: int = dataclass_field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from . import ir
-from .ast import And, Between, Comparison, Expr, In, IsNull, Like, Not, Or, OrderItem, Predicate, Query
+from .ast import And, Between, Comparison, Expr, In, IsNull, Like, Literal, Not, Or, OrderItem, Predicate, Query
 from .dates import start_of_day
 from .errors import error_at
 from .fields import FieldSpec, resolve_field
@@ -77,6 +77,7 @@ def operator_name(predicate: Predicate) -> str:
 
 
 def _values(spec: FieldSpec, predicate: Predicate) -> list[Value]:
+    literals: tuple[Literal, ...]
     if isinstance(predicate, Comparison):
         literals = (predicate.value,)
     elif isinstance(predicate, In):

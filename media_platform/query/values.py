@@ -70,7 +70,7 @@ def _float(literal: Literal, written: str) -> float:
     value = literal.value
     if literal.kind not in ("integer", "decimal") or not isinstance(value, int | Decimal):
         raise _expected("a number", literal, written)
-    if abs(value) >= INT64:
+    if value >= INT64 or value <= -INT64:
         raise error_at(f"The number {value} is out of range for {written}", literal.position)
     return float(value)
 

@@ -4,6 +4,7 @@ progress the pages poll, and what a video page shows (outputs of the published e
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -42,8 +43,8 @@ def parse_ids(text: str | None) -> list[int]:
     return ids[:MAX_POLLED_IDS]
 
 
-def video_progress(*, ids: Iterable[int]) -> list[dict]:
-    return list(Video.objects.filter(pk__in=list(ids)).values("pk", "status", "encode_progress"))
+def video_progress(*, ids: Iterable[int]) -> list[dict[str, Any]]:
+    return [dict(row) for row in Video.objects.filter(pk__in=list(ids)).values("pk", "status", "encode_progress")]
 
 
 def process_progress(*, ids: Iterable[int]) -> list[EncodingProcess]:

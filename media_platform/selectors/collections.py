@@ -34,7 +34,7 @@ def attach_previews(collections: list[Collection]) -> None:
     for collection_id, guid in ranked:
         found[collection_id].append(guid)
     for collection in collections:
-        collection.preview_ids = found.get(collection.pk, [])
+        collection.preview_ids = found.get(collection.pk, [])  # type: ignore[attr-defined]  # for the serializer
 
 
 def collection_get(*, library: Library, guid) -> Collection | None:

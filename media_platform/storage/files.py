@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
@@ -61,7 +61,7 @@ class HashingReader(io.RawIOBase):
         self.sha256.update(data)
         return data
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         data = self.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
@@ -87,7 +87,8 @@ def save_stream(name: str, stream: BinaryIO, *, max_bytes: int | None = None) ->
                 raise
         os.replace(handle.name, target)
         return StoredFile(name, reader.size, reader.sha256.hexdigest())
-    saved = store.save(name, File(reader, name=os.path.basename(name)))
+    # A RawIOBase is a binary file as far as File and the storages are concerned.
+    saved = store.save(name, File(cast(BinaryIO, reader), name=os.path.basename(name)))
     return StoredFile(saved, reader.size, reader.sha256.hexdigest())
 
 
@@ -100,7 +101,7 @@ def save_file(name: str, path: Path) -> int:
         return save_stream(name, handle).size
 
 
-def open_read(name: str) -> BinaryIO:
+def open_read(name: str) -> File:
     return storage().open(name, "rb")
 
 

@@ -10,6 +10,7 @@ import mimetypes
 import uuid
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 import boto3
@@ -61,7 +62,7 @@ class S3Location:
     def child(self, name: str) -> S3Location:
         return replace(self, key=f"{self.key.rstrip('/')}/{name}".lstrip("/"))
 
-    def client(self):
+    def client(self) -> Any:
         """A client for this location only. A request-named endpoint is checked against the SSRF
         rules each time; without keys the requests go unsigned (a public bucket), never with the
         platform's own credentials."""

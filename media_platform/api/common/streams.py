@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 
 class _Terminated:
@@ -23,5 +23,5 @@ def body_stream(request) -> tuple[BinaryIO, int | None]:
     if length not in (None, ""):
         return django_request, int(length)
     if meta.get("wsgi.input_terminated"):
-        return _Terminated(meta["wsgi.input"]), None
+        return cast(BinaryIO, _Terminated(meta["wsgi.input"])), None  # read() is all its readers use
     return django_request, None

@@ -10,7 +10,7 @@ up among that library's processes of this dialect only (any other id is the dial
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from media_platform.models import EncodingProcess, Library
 from media_platform.selectors.processes import process_get
 
+from .auth import LibraryAuth
 from .permissions import KeyCanWrite
 
 
@@ -53,7 +54,7 @@ class LibraryApiView(DialectApiView):
 
     @property
     def library(self) -> Library:
-        return self.request.auth.library
+        return cast(LibraryAuth, self.request.auth).library  # what the library-key authentications set
 
     def get_process(self, public_id: str, **options: Any) -> EncodingProcess:
         process = process_get(library=self.library, dialect=self.dialect, public_id=public_id, **options)

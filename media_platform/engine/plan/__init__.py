@@ -131,7 +131,9 @@ def plan_timeline(jobs: Sequence[tuple[int, Job]], info: SourceInfo, ctx: Encode
     assert info.video is not None  # Graph refuses sources without video
     width, height = display_size(info.video)
     base = Geometry(width, height, graph.duration)
-    outputs, files, finishers, scratch, durations, frames, setup = [], [], [], [], [], [], []
+    outputs, files, finishers, durations, frames = [], [], [], [], []
+    scratch: list[str] = []
+    setup: list[tuple[str, bytes]] = []
     for index, job in ordered:
         branch = open_branch(job, graph, base, wants_audio=wants_audio(job))
         built = TIMELINE_BUILDERS[type(job)](job, index, graph, branch)

@@ -86,7 +86,7 @@ def _enqueue_all(processes: Sequence[EncodingProcess]) -> None:
 def bulk_processes_start(videos: Sequence[Video], *, recipe: dict, dialect: str, request: dict) -> BatchResult:
     """Inside the caller's transaction; the RQ jobs follow its commit. `videos` come with their library."""
     result = BatchResult()
-    ready = []
+    ready: list[Video] = []
     for video in videos:
         (ready if video.has_original and video.original_name else result.skipped).append(video)
     if not ready:

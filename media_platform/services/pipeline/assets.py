@@ -57,7 +57,8 @@ class _Fetcher:
     """Each distinct source fetched once per run, into work/assets."""
 
     def __init__(self, process: EncodingProcess, work: Path):
-        self.process, self.folder, self.done = process, work / "assets", {}
+        self.process, self.folder = process, work / "assets"
+        self.done: dict[tuple[str, str], Path] = {}
 
     def local(self, path: str) -> bool:
         # A request's path is never read from the worker's disk: only what we fetched is.

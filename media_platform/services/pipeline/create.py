@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 
@@ -72,7 +73,7 @@ def encoding_jobs_save(
     """Job rows for a process; idempotent, so a re-run after a lost worker reuses them."""
     rows = []
     for index, job in enumerate(jobs):
-        defaults = {"kind": job.kind, "spec": seal(job), "allow_soft_fail": job.allow_soft_fail}
+        defaults: dict[str, Any] = {"kind": job.kind, "spec": seal(job), "allow_soft_fail": job.allow_soft_fail}
         if destinations is not None:
             defaults["destination"] = destinations[index]
         row, _ = EncodingJob.objects.update_or_create(process=process, index=index, defaults=defaults)

@@ -45,6 +45,7 @@ def process_event(process: EncodingProcess, event: Event, *, fail_message: str =
 
 
 def _update_video(process: EncodingProcess, event: Event, status: VideoStatus) -> None:
+    assert process.video_id is not None
     updates: dict = {"status": status}
     if event == Event.QUEUED:
         updates["encode_progress"] = 0

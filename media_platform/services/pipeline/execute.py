@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from django.conf import settings
 
@@ -53,7 +55,15 @@ def _timeout(info: SourceInfo) -> float:
     return 300 + info.duration * settings.FFMPEG_TIMEOUT_FACTOR
 
 
-def _run(invocation: Invocation, outdir: Path, info: SourceInfo, on_progress, recorder: ProgressRecorder) -> RunResult:
+class Watch(Protocol):
+    """What a run asks while ffmpeg works: a ProgressRecorder, or a chunk's PieceProgress."""
+
+    lease_lost: threading.Event
+
+    def should_stop(self) -> bool: ...
+
+
+def _run(invocation: Invocation, outdir: Path, info: SourceInfo, on_progress, recorder: Watch) -> RunResult:
     for folder in invocation.directories:
         (outdir / folder).mkdir(parents=True, exist_ok=True)
     for name, content in invocation.setup_files:

@@ -7,7 +7,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, connection
@@ -22,7 +22,7 @@ from .faults import LeaseLost
 HEARTBEAT_SECONDS = 10
 
 
-def stale_before() -> timezone.datetime:
+def stale_before() -> datetime:
     return timezone.now() - timedelta(seconds=settings.PROCESS_HEARTBEAT_TIMEOUT)
 
 

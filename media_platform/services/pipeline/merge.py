@@ -96,6 +96,7 @@ def in_job(job: HlsJob, path: str) -> str:
 def merge_untouched_renditions(process: EncodingProcess, outdir: Path, new_prefix: str) -> list[str]:
     """Copy the renditions this process did not write from the video's current outputs into
     `new_prefix`, and make the local master list them. Returns the renditions kept."""
+    assert process.video_id is not None  # only a video's recompute merges
     video = Video.objects.only("outputs_prefix", "available_resolutions").get(pk=process.video_id)
     job = hls_job(process)
     old_prefix = video.outputs_prefix.strip("/")

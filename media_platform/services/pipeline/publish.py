@@ -31,6 +31,7 @@ DELETE_PREFIX = "media_platform.jobs.maintenance.delete_prefix"
 
 
 def video_outputs_prefix(process: EncodingProcess) -> str:
+    assert process.video is not None  # only a video's process publishes to it
     return f"videos/{process.video.guid}/{process.public_id}"
 
 
@@ -62,6 +63,7 @@ def upload(process: EncodingProcess, outdir: Path) -> str:
     """Jobs with a destination of their own first (from their own folder), then the rest.
     A partial recompute first copies the renditions it kept into its new prefix."""
     for job in EncodingJob.objects.filter(process=process).exclude(destination=None):
+        assert job.destination is not None
         folder = outdir / (job.spec.get("prefix") or "").strip("/")
         if job.spec.get("prefix") and folder.exists():
             _send(folder, job.destination, process)
@@ -98,6 +100,7 @@ def record_outputs(process: EncodingProcess, inspected: list[Inspected]) -> None
 
 def publish_video(process: EncodingProcess, prefix: str, inspected: list[Inspected]) -> None:
     """Point the video at its new outputs, unless a newer process took over meanwhile."""
+    assert process.video_id is not None
     with transaction.atomic():
         video = Video.objects.select_for_update().get(pk=process.video_id)
         newest = (

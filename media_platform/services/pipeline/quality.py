@@ -69,6 +69,7 @@ def targeted(rendition: Rendition) -> bool:
 def _with_renditions(job: Job, items: Sequence[Rendition]) -> Job:
     if isinstance(job, HlsJob):
         return replace(job, renditions=tuple(items))
+    assert isinstance(job, Mp4Job)  # the only other kind with renditions
     return replace(job, rendition=items[0])
 
 

@@ -82,4 +82,5 @@ RECIPES = {"bunny_video": bunny_video_jobs, "tpstreams": tpstreams_jobs}
 
 
 def expand(process: EncodingProcess, info: SourceInfo) -> list[Job]:
+    assert process.recipe is not None  # only processes with a recipe are expanded
     return RECIPES[process.recipe["name"]](process, info)

@@ -51,10 +51,6 @@ def encoding_process_run(*, process_id: int, worker_name: str, retries_left: int
             _run(process, work, ProgressRecorder(process, lease_lost))
 
 
-# Dialects whose responses report the source's MD5 and SHA-1 (one extra read of the file).
-CHECKSUM_DIALECTS = {EncodingProcess.Dialect.SLASHED}
-
-
 def file_checksums(path: Path) -> dict:
     md5, sha1 = hashlib.md5(usedforsecurity=False), hashlib.sha1(usedforsecurity=False)
     with open(path, "rb") as handle:
@@ -89,6 +85,7 @@ def _probe(process: EncodingProcess, path: Path) -> SourceInfo:
 def _record_video_info(process: EncodingProcess, info: SourceInfo) -> None:
     """The video's probe-derived fields; a recompute asked for "missing" info fills only empty ones."""
     video = info.video
+    assert video is not None and process.video_id is not None  # the caller checked both
     probed = {
         "source_info": info.to_json(),
         "length": int(round(info.duration)),
@@ -151,8 +148,8 @@ def _verify(process: EncodingProcess, info: SourceInfo, execution: Execution, ou
         media = [i for i in inspected if i.file.role in ("variant", "mp4") and i.file.job_index in main.job_indexes]
         decoded = max((i.duration or 0 for i in media), default=None)
         issues += check_encode(info, execution.main, decoded, main.duration)
-        for item in media:
-            issues += check_output_streams(item.video_duration, item.audio_duration)
+        for output in media:
+            issues += check_output_streams(output.video_duration, output.audio_duration)
     transcoding_messages_add(process=process, issues=issues)
     fatal = next((issue for issue in issues if issue.is_fatal), None)
     if fatal is not None:

@@ -77,7 +77,8 @@ def generated_captions_attach(
     """A video's speech jobs become its captions (srclang: the language heard). Called inside the
     transaction that completes the process, after its end was recorded, so webhook 9 follows 3.
     Whatever goes wrong here is a CaptionGenerationFailed message: the video stays Finished."""
-    if process.video_id is None or process.destination.get("kind") != "video":
+    video = process.video
+    if video is None or process.destination.get("kind") != "video":
         return
     indexes = EncodingJob.objects.filter(process=process, kind="speech_to_text").values_list("index", flat=True)
     issues, attached = [], False
@@ -91,7 +92,7 @@ def generated_captions_attach(
             issues.append(Issue(Severity.INFORMATION, IssueCode.CAPTION_GENERATION_FAILED, NO_SPEECH))
             continue
         try:
-            caption = caption_generated_add(video=process.video, srclang=transcript.language, text=webvtt(transcript))
+            caption = caption_generated_add(video=video, srclang=transcript.language, text=webvtt(transcript))
         except (CaptionError, OSError) as exc:
             message = f"The {transcript.language} captions could not be stored: {exc}"
             issues.append(Issue(Severity.WARNING, IssueCode.CAPTION_GENERATION_FAILED, message))

@@ -128,6 +128,7 @@ def piece_context(chunk: EncodingChunk, jobs, info: SourceInfo, source: Path) ->
 
 def run_piece(chunk: EncodingChunk, work: Path, progress: PieceProgress) -> None:
     process = chunk.process
+    assert process.source_info is not None  # probed before it was cut into pieces
     info = SourceInfo.from_json(process.source_info)
     jobs = [(row.index, job_of(row)) for row in EncodingJob.objects.filter(process=process)]
     piece = sound_jobs(jobs) if chunk.kind == EncodingChunk.Kind.AUDIO else piece_jobs(jobs)

@@ -101,6 +101,7 @@ def plans(jobs: list[tuple[int, Job]], info: SourceInfo):
 
 
 def stitch(process: EncodingProcess, work: Path, recorder: ProgressRecorder) -> None:
+    assert process.source_info is not None  # probed before it was cut into pieces
     info = SourceInfo.from_json(process.source_info)
     jobs = [(row.index, job_of(row)) for row in EncodingJob.objects.filter(process=process)]
     hls = next(job for _, job in jobs if isinstance(job, HlsJob))
