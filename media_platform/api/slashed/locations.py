@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from media_platform.api.common.fields import FieldErrors, is_http_url, leaf
-from media_platform.api.common.locations import Place, PlaceChecks, Problem, Trouble
+from media_platform.api.common.locations import Place, PlaceChecks, Trouble, parse_s3_field
 from media_platform.models import EncodingProcess, Library
 from media_platform.services.pipeline.assets import library_key
-from media_platform.storage.s3 import S3Error, S3Location, parse_s3_url
+from media_platform.storage.s3 import S3Location
 
 
 @dataclass(frozen=True)
@@ -45,15 +45,8 @@ def parse_location(errors: FieldErrors, path: str, value: str, *, allow_url: boo
     name = leaf(path)
     scheme = value.split("://", 1)[0].lower() if "://" in value else ""
     if scheme == "s3":
-        try:
-            location = parse_s3_url(value)
-        except S3Error:
-            errors.add(path, f"{name} must be a valid s3://bucket/key URL")
-            return None
-        if location.endpoint and not location.endpoint.startswith(("http://", "https://")):
-            errors.add(path, f"{name} endpoint must be an http(s) URL")
-            return None
-        return Location("s3", value, location)
+        location = parse_s3_field(errors, path, value)
+        return Location("s3", value, location) if location is not None else None
     if scheme:
         if scheme in ("http", "https") and allow_url and is_http_url(value):
             return Location("url", value)
@@ -79,17 +72,11 @@ def check(checks: PlaceChecks, field: str, location: Location, *, write: bool) -
         checks.add(field, place)
 
 
-def report_problems(errors: FieldErrors, checks: PlaceChecks, library: Library) -> None:
-    for field, place, problem in checks.problems(library):
-        errors.add(field, f"{leaf(field)} {_words(problem, place)}")
-
-
-def _words(problem: Problem, place: Place) -> str:
-    match problem.trouble:
-        case Trouble.MISSING:
-            return "was not found in your storage"
-        case Trouble.REFUSED:
-            return f"is not allowed: the S3 endpoint {problem.endpoint} is a private or reserved address"
-        case Trouble.UNRESOLVED:
-            return f"could not be reached: the S3 endpoint {problem.endpoint} does not resolve"
-    return f"could not be {'written' if place.write else 'read'}: {problem.detail}"
+# The location check every dialect makes (api/common/locations.py), in this service's words.
+WORDING = {
+    Trouble.MISSING: "was not found in your storage",
+    Trouble.REFUSED: "is not allowed: the S3 endpoint {endpoint} is a private or reserved address",
+    Trouble.UNRESOLVED: "could not be reached: the S3 endpoint {endpoint} does not resolve",
+    Trouble.UNREACHABLE: "could not be {verb}: {detail}",
+    Trouble.UNUSABLE: "could not be {verb}: {detail}",
+}

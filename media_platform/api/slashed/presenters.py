@@ -4,6 +4,7 @@ read from the rows into facts that payloads.py writes out."""
 from __future__ import annotations
 
 from media_platform.models import EncodingJob, EncodingOutput, EncodingProcess
+from media_platform.services.pipeline.publish import destination_key
 
 from .payloads import JobFacts, OutputFacts, ProcessFacts, detailed_payload, job_multipliers, status_payload
 
@@ -123,8 +124,5 @@ def output_name(row: EncodingJob, path: str) -> str:
     """Where the client finds a file: its S3 URL (no credentials), or its path in their storage."""
     destination = row.destination or {}
     if destination.get("kind") == "s3":
-        prefix = ((row.spec or {}).get("prefix") or "").strip("/")
-        relative = path[len(prefix) + 1 :] if prefix and path.startswith(prefix + "/") else path
-        key = "/".join(p for p in (destination.get("key", "").strip("/"), relative) if p)
-        return f"s3://{destination.get('bucket')}/{key}"
+        return f"s3://{destination.get('bucket')}/{destination_key(row, path)}"
     return "/" + path.lstrip("/")

@@ -12,7 +12,7 @@ from media_platform.models import Library
 from .errors import ValidationFailed, error_details
 from .fields import choice, parse_service_id, string
 from .jobs import clean_job
-from .locations import Location, check, parse_location, report_problems
+from .locations import WORDING, Location, check, parse_location
 
 PRIORITIES = ("low", "high")
 MAX_JOBS = 20
@@ -38,7 +38,7 @@ def validate_request(data, library: Library) -> ValidRequest:
     jobs = _jobs(errors, data, checks)
     if source is not None:
         _collisions(errors, jobs, source)
-    report_problems(errors, checks, library)
+    checks.report(errors, library, WORDING)
     if errors:
         raise ValidationFailed(error_details(errors))
     assert service_id is not None and source is not None

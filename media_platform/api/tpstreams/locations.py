@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from media_platform.api.common.fields import is_http_url
-from media_platform.api.common.locations import Trouble, s3_problem
+from media_platform.api.common.locations import Trouble, is_endpoint, s3_problem
 from media_platform.net import url_host_problem
 from media_platform.services.pipeline.source import url_source
 from media_platform.storage.s3 import S3Error, S3Location, mask_url, parse_s3_url
@@ -65,7 +65,7 @@ def parse_s3(value: str, *, object_required: bool) -> S3Location:
         raise Invalid("The S3 path must name the video object: s3://bucket/video.mp4/?….")
     if not (location.access_key and location.secret_key):
         raise Invalid("The S3 path must carry access_key and secret_key query parameters.")
-    if location.endpoint and not is_http_url(location.endpoint):
+    if location.endpoint and not is_endpoint(location.endpoint):
         raise Invalid("The S3 endpoint must be an http(s) URL.")
     return location
 
@@ -80,12 +80,16 @@ def parse_input_url(value: str) -> Input:
     return Input(value)
 
 
+# The location check every dialect makes (api/common/locations.py), in this service's words.
+WORDING = {
+    Trouble.REFUSED: "The S3 endpoint {detail}.",
+    Trouble.UNRESOLVED: "The S3 endpoint {detail}.",
+    Trouble.UNREACHABLE: "The {side} location cannot be {verb}: {detail}.",
+    Trouble.UNUSABLE: "The {side} location cannot be {verb}: {detail}.",
+}
+
+
 def check_s3(location: S3Location, *, write: bool) -> str | None:
     """Why the location cannot be used, or None."""
     problem = s3_problem(location, write=write)
-    if problem is None:
-        return None
-    if problem.trouble in (Trouble.REFUSED, Trouble.UNRESOLVED):
-        return f"The S3 endpoint {problem.detail}."
-    side, verb = ("output", "written") if write else ("input", "read")
-    return f"The {side} location cannot be {verb}: {problem.detail}."
+    return problem.words(WORDING, write=write) if problem is not None else None

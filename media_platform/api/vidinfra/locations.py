@@ -15,12 +15,10 @@ dialect makes (api/common/locations.py), in this service's words.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
-from media_platform.api.common.fields import FieldErrors, at, leaf
-from media_platform.api.common.locations import Place, PlaceChecks, Problem, Trouble
+from media_platform.api.common.fields import FieldErrors, at
+from media_platform.api.common.locations import Trouble, endpoint_url
 from media_platform.crypto import mask
-from media_platform.models import Library
 from media_platform.storage.s3 import S3Location
 
 from .fields import Bool, Text, read
@@ -47,22 +45,6 @@ DESTINATION_ECHO = (
 class Storage:
     location: S3Location
     echo: dict  # as responses show it: the request's fields, credentials masked
-
-
-def endpoint_url(value: str, use_tls: bool) -> str | None:
-    """The endpoint as a URL (scheme added from use_tls when missing); None when it is not one."""
-    url = value if "://" in value else f"{'https' if use_tls else 'http'}://{value}"
-    try:
-        parsed = urlparse(url)
-    except ValueError:  # "Invalid IPv6 URL": an unbalanced bracket
-        return None
-    if parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.path.strip("/") or parsed.query:
-        return None
-    try:
-        parsed.port  # noqa: B018 - a bad port raises here
-    except ValueError:
-        return None
-    return url.rstrip("/")
 
 
 def s3_object(errors: FieldErrors, data: dict, path: str, *, destination: bool) -> Storage | None:
@@ -100,21 +82,11 @@ def s3_object(errors: FieldErrors, data: dict, path: str, *, destination: bool) 
     return Storage(location, {name: echo[name] for name in order})
 
 
-# --- Checks against the real storage (api/common/locations.py), in this service's words ----
-def report_problems(errors: FieldErrors, checks: PlaceChecks, library: Library) -> None:
-    for field, place, problem in checks.problems(library):
-        errors.add(field, f"{leaf(field)} {_words(problem, place)}")
-
-
-def _words(problem: Problem, place: Place) -> str:
-    endpoint = problem.endpoint
-    match problem.trouble:
-        case Trouble.MISSING:
-            return "was not found in your library's storage"
-        case Trouble.REFUSED:
-            return f"is not allowed: the S3 endpoint {endpoint} is a private or reserved address"
-        case Trouble.UNRESOLVED:
-            return f"could not be reached: the S3 endpoint {endpoint} does not resolve"
-        case Trouble.UNREACHABLE:
-            return f"could not be reached: nothing answers at the S3 endpoint {endpoint}"
-    return f"could not be {'written' if place.write else 'read'}: {problem.detail}"
+# The location check every dialect makes (api/common/locations.py), in this service's words.
+WORDING = {
+    Trouble.MISSING: "was not found in your library's storage",
+    Trouble.REFUSED: "is not allowed: the S3 endpoint {endpoint} is a private or reserved address",
+    Trouble.UNRESOLVED: "could not be reached: the S3 endpoint {endpoint} does not resolve",
+    Trouble.UNREACHABLE: "could not be reached: nothing answers at the S3 endpoint {endpoint}",
+    Trouble.UNUSABLE: "could not be {verb}: {detail}",
+}

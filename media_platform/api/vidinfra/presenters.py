@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from media_platform.api.common.pagination import Page
 from media_platform.crypto import decrypt
 from media_platform.models import EncodingJob, EncodingOutput, EncodingProcess
+from media_platform.services.pipeline.publish import destination_key
 from media_platform.status import ProcessStatus
 
 from .errors import envelope
@@ -123,11 +124,8 @@ def combined_status(process_status: str, statuses: list[str]) -> str:
 
 def _file(process: EncodingProcess, job: EncodingJob, output: EncodingOutput) -> FileFacts:
     destination = job.destination or {}
-    prefix = ((job.spec or {}).get("prefix") or "").strip("/")
     if destination.get("kind") == "s3":
-        relative = output.path[len(prefix) + 1 :] if prefix and output.path.startswith(f"{prefix}/") else output.path
-        path = "/".join(p for p in (destination.get("key", "").strip("/"), relative) if p)
-        bucket = destination.get("bucket")
+        path, bucket = destination_key(job, output.path), destination.get("bucket")
     else:
         root = f"libraries/{process.library_id}/"
         base = (process.destination or {}).get("prefix", "")

@@ -16,7 +16,7 @@ from media_platform.storage.s3 import S3Location
 from .errors import ValidationFailed, error_details
 from .fields import Bool, Text, obj, read
 from .formats import Format, file_names, read_format
-from .locations import Storage, report_problems, s3_object
+from .locations import WORDING, Storage, s3_object
 
 MAX_FORMATS = 20
 HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$")
@@ -84,7 +84,7 @@ def _validate(data: Any, library: Library, *, required: tuple[str, ...]) -> Vali
         for fmt in valid.formats:
             if "upscale" in fmt.echo and fmt.clean.get("upscale") is None:
                 fmt.echo["upscale"] = valid.upscale  # the job's, which the output follows
-    report_problems(errors, checks, library)
+    checks.report(errors, library, WORDING)
     if errors:
         raise ValidationFailed(error_details(errors))
     return valid

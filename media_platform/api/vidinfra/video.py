@@ -15,12 +15,11 @@ import re
 from typing import Any
 
 from media_platform.api.common.fields import FieldErrors, at, is_http_url, leaf
-from media_platform.api.common.locations import Place, PlaceChecks
+from media_platform.api.common.locations import Place, PlaceChecks, parse_s3_field
 from media_platform.engine.plan.codecs import SVT_PRESETS
-from media_platform.storage.s3 import S3Error, mask_url, parse_s3_url
+from media_platform.storage.s3 import mask_url
 
 from .fields import Number, Text, number_text, obj, read
-from .locations import endpoint_url
 
 CODECS = {"libx264": "h264", "libx265": "h265", "libsvtav1": "av1"}
 ENCODERS = {engine: name for name, engine in CODECS.items()}
@@ -168,13 +167,8 @@ def asset_source(errors: FieldErrors, data: dict, path: str, name: str, checks: 
         return None
     value = value.strip()
     if value.startswith("s3://"):
-        try:
-            location = parse_s3_url(value)
-        except S3Error:
-            errors.add(full, f"{name} must be a valid s3://bucket/key URL")
-            return None
-        if location.endpoint and endpoint_url(location.endpoint, True) != location.endpoint.rstrip("/"):
-            errors.add(full, f"{name} endpoint must be an http(s) URL")
+        location = parse_s3_field(errors, full, value)
+        if location is None:
             return None
         checks.add(full, Place(location, write=False))
         return value

@@ -132,3 +132,11 @@ def publish_video(process: EncodingProcess, prefix: str, inspected: list[Inspect
                 lambda: enqueue_in(settings.OLD_OUTPUTS_GRACE_SECONDS, "low", DELETE_PREFIX, old_prefix),
                 robust=True,
             )
+
+
+def destination_key(job: EncodingJob, path: str) -> str:
+    """Where upload() put one of a job's files (`path` in the process's output) in the job's own
+    S3 destination: its path below the job's folder, under the destination's key."""
+    prefix = ((job.spec or {}).get("prefix") or "").strip("/")
+    relative = path[len(prefix) + 1 :] if prefix and path.startswith(f"{prefix}/") else path
+    return "/".join(p for p in ((job.destination or {}).get("key", "").strip("/"), relative) if p)
