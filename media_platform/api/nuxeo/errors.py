@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from media_platform.api.common.errors import error_response
 
-from .render import exception_entity
+from .presenters import exception_entity
 
 
 class BulkCommandNotFound(exceptions.NotFound):

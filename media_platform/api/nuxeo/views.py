@@ -12,7 +12,7 @@ from media_platform.services.bulk import BulkParamError, bulk_command_abort, bul
 
 from .base import NuxeoApiView
 from .errors import BadRequest
-from .render import bulk_status_entity
+from .presenters import bulk_status_entity
 from .serializers import ERRORS, BulkStatus, ExceptionEntity, RecomputeInput
 
 COMMAND_ID = OpenApiParameter("command_id", str, OpenApiParameter.PATH, description="The bulk command's commandId")

@@ -36,7 +36,7 @@ from .locations import Location, storage_key
 from .validate import ValidRequest
 
 # Quality → the VMAF the service promises: the worker searches the CRF that reaches it on samples
-# of the source (per title) and reports the score achieved (encoding/quality.py).
+# of the source (per title) and reports the score achieved (engine/quality.py).
 VMAF = {"standard": 90.0, "optimal": 93.0, "premium": 96.0}
 # Fallback CRFs, used only where VMAF cannot be measured: near those scores on typical content.
 CRF = {

@@ -125,7 +125,7 @@ def _common(fmt: Format) -> dict:
     return {
         "prefix": format_prefix(fmt.index),
         "allow_soft_fail": bool(fmt.clean["allow_soft_fail"]),
-        # Without hdr_to_sdr an HDR source stays HDR (encoding/plan/colour.py); images are SDR anyway.
+        # Without hdr_to_sdr an HDR source stays HDR (engine/plan/colour.py); images are SDR anyway.
         "hdr_to_sdr": bool(fmt.clean.get("hdr_to_sdr")),
         "transformations": transformations,
     }

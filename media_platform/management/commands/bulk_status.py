@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from media_platform.api.nuxeo.render import bulk_status_entity
+from media_platform.api.nuxeo.presenters import bulk_status_entity
 from media_platform.models import BulkCommand
 from media_platform.selectors.bulk import bulk_command_get
 

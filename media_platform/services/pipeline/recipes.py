@@ -39,7 +39,7 @@ def bunny_video_jobs(process: EncodingProcess, info: SourceInfo) -> list[Job]:
     ladder = build_ladder(info.video, enabled, preset=settings.ENCODER_PRESET or None)
     mp4 = tuple(mp4_fallback_names(ladder)) if recipe.get("mp4_fallback", library.mp4_fallback) else ()
     thumbnail_ms = video.thumbnail_time if video is not None else None
-    # AES-128: a new key per encode; the key URL is the platform's (services.encoding.keys).
+    # AES-128: a new key per encode; the key URL is the platform's (services/pipeline/keys.py).
     encryption = Encryption(key=secrets.token_hex(16)) if library.encrypt_hls else None
     hls = HlsJob(renditions=tuple(ladder), mp4_fallback=mp4, encryption=encryption)
     jobs: list[Job] = [
@@ -55,7 +55,7 @@ def bunny_video_jobs(process: EncodingProcess, info: SourceInfo) -> list[Job]:
 
 def auto_captions_job(hls: HlsJob) -> SpeechToTextJob:
     """Captions in the language heard: no files of its own; the transcript becomes the video's
-    caption and a subtitle track of the master (services.encoding.speech). Its failure (a silent
+    caption and a subtitle track of the master (services/pipeline/speech.py). Its failure (a silent
     source) costs the video nothing but the captions."""
     return SpeechToTextJob(
         transcript_file=None,
