@@ -7,11 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from media_platform.models import EncodingProcess, Video
-from media_platform.status import TERMINAL_STATUSES, Event, VideoStatus, row
+from media_platform.status import END_EVENTS, TERMINAL_STATUSES, Event, VideoStatus, row
 
 from .notify import notify
-
-TERMINAL_EVENTS = {Event.FINISHED, Event.PARTIALLY_FAILED, Event.FAILED, Event.REJECTED, Event.CANCELLED}
 
 
 @transaction.atomic
@@ -23,7 +21,7 @@ def process_event(process: EncodingProcess, event: Event, *, fail_message: str =
     updates: dict = {"status": target.process, "updated_at": now}
     if event == Event.STARTED:
         updates["started_at"] = now
-    if event in TERMINAL_EVENTS:
+    if event in END_EVENTS:
         updates["finished_at"] = now
         updates["fail_message"] = fail_message
         updates["error_code"] = error_code
