@@ -7,9 +7,11 @@ import django_rq
 import pytest
 from rest_framework.test import APIClient
 
-from media_platform.models import Library
+from media_platform.models import Library, Video
 from media_platform.services.libraries import library_create
+from media_platform.storage import save_bytes
 from tests.support.media import make_clip
+from tests.support.s3 import KEY, REGION, SECRET
 
 
 @dataclass
@@ -52,6 +54,30 @@ def library_keys(db) -> LibraryWithKeys:
 
 
 @pytest.fixture
+def library(db) -> Library:
+    """A library of its own, for tests that need no API key."""
+    library, _keys = library_create(name="Library")
+    return library
+
+
+@pytest.fixture
+def make_video(library):
+    """make_video(title, original=True, **fields): a saved Video, in `library` unless the fields name
+    another; original=True stores a (fake) original for it."""
+
+    def make(title: str = "Clip", *, original: bool = False, **fields) -> Video:
+        fields.setdefault("library", library)
+        video = Video.objects.create(title=title, **fields)
+        if original:
+            video.original_name = save_bytes(f"originals/{video.library_id}/{video.guid}/src", b"not really a video")
+            video.has_original = True
+            video.save(update_fields=["original_name", "has_original"])
+        return video
+
+    return make
+
+
+@pytest.fixture
 def api() -> APIClient:
     return APIClient()
 
@@ -89,3 +115,18 @@ def s3(s3_server, settings):
     if s3_server.process is None or s3_server.process.poll() is not None:
         s3_server.start()
     return s3_server
+
+
+@pytest.fixture
+def s3_storage(s3, settings) -> str:
+    """The platform's own storage on the S3 server (django-storages), in a fresh bucket: its name."""
+    bucket = s3.bucket()
+    options = {"bucket_name": bucket, "endpoint_url": s3.endpoint, "access_key": KEY, "secret_key": SECRET}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**options, "region_name": REGION, "file_overwrite": True},
+        },
+    }
+    return bucket

@@ -9,7 +9,6 @@ import pytest
 from django.conf import settings
 
 from media_platform.storage import copy_tree, list_files, open_read, save_bytes
-from tests.support.s3 import KEY, REGION, SECRET
 
 
 def fill(prefix: str) -> None:
@@ -30,22 +29,8 @@ def test_local_copies_are_hard_links(tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_s3_copies_stay_on_the_server(s3, settings):
-    bucket = s3.bucket()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": bucket,
-                "endpoint_url": s3.endpoint,
-                "access_key": KEY,
-                "secret_key": SECRET,
-                "region_name": REGION,
-                "file_overwrite": True,
-            },
-        },
-    }
+def test_s3_copies_stay_on_the_server(s3, s3_storage):
+    bucket = s3_storage
     fill("videos/merge-s3/old")
     assert copy_tree("videos/merge-s3/old/360p", "videos/merge-s3/new/360p") == 2
     assert s3.keys(bucket, "videos/merge-s3/new/") == [

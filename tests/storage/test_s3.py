@@ -16,26 +16,6 @@ from tests.support.workers import run_burst
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def s3_storage(s3, settings):
-    bucket = s3.bucket()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": bucket,
-                "endpoint_url": s3.endpoint,
-                "access_key": KEY,
-                "secret_key": SECRET,
-                "region_name": REGION,
-                "file_overwrite": True,
-            },
-        },
-    }
-    return bucket
-
-
 def test_the_platform_runs_on_s3_storage(bunny, library_keys, clip, client, s3, s3_storage):
     guid = create_video(bunny, library_keys.id)
     upload(bunny, library_keys.id, guid, clip("s3.mp4", duration=1))
