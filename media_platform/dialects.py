@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
-# (process, event) → None: records the dialect's own webhooks for a process event (in its transaction).
-Notifier = Callable[[Any, Any], None]
+if TYPE_CHECKING:  # types only: this module imports nothing of Django's
+    from media_platform.models import EncodingProcess
+    from media_platform.status import Event
+
+# Records the dialect's own webhooks for a process's event, in the transaction that records it.
+Notifier = Callable[["EncodingProcess", "Event"], None]
 
 
 @dataclass(frozen=True)
