@@ -23,8 +23,10 @@ REPORT := -p tests.reliability.report
 test: setup test-packages
 	$(PY) -m pytest -n 2 --dist loadfile -m "not chaos" $(REPORT)
 
+# Only what starts no ffmpeg, worker, server or browser (pyproject.toml's markers): the pure code and
+# the API's validation, in a minute or so.
 test-fast: setup
-	$(PY) -m pytest -n 2 --dist loadfile -m "not slow and not browser and not chaos" $(REPORT)
+	$(PY) -m pytest -n 2 --dist loadfile -m "not ffmpeg and not workers and not servers and not browser and not slow and not chaos" $(REPORT)
 
 # The longer fault scenarios (full load: 100 concurrent uploads, 1,000 queued jobs), one at a time.
 chaos: setup test-packages

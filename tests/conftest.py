@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import os
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import django_rq
 import pytest
 from rest_framework.test import APIClient
+from rq.worker import BaseWorker
 
 from media_platform.models import Library, Video
 from media_platform.services.libraries import library_create
@@ -23,6 +26,66 @@ class LibraryWithKeys:
     @property
     def id(self) -> int:
         return self.library.pk
+
+
+# --- Markers: what a test starts (`make test-fast` leaves out all of these) ---------------------
+# A test using one of these fixtures is marked for it at collection; a test that starts one of
+# these parts without its marker (a helper that runs ffmpeg, a subprocess worker) fails, so the
+# markers stay true. The in-process Redis of every test process is none of them.
+MARKED_BY_FIXTURE = {
+    "clip": "ffmpeg",
+    "mark_png": "ffmpeg",
+    "s3_server": "servers",
+    "receiver": "servers",
+    "live_server": "servers",
+    "browser": "browser",
+}
+HEAVY = ("ffmpeg", "workers", "servers", "browser")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture, marker in MARKED_BY_FIXTURE.items():
+            if fixture in getattr(item, "fixturenames", ()) and not item.get_closest_marker(marker):
+                item.add_marker(marker)
+
+
+def started_part(argv) -> str | None:
+    """Which marker a subprocess calls for, from its command line."""
+    words = [str(word) for word in ([argv] if isinstance(argv, str | os.PathLike) else argv)]
+    line = " ".join(words)
+    program = os.path.basename(words[0]) if words else ""
+    if "ffmpeg" in program or "ffprobe" in program:
+        return "ffmpeg"
+    if "rqworker" in words or "run_platform" in words:
+        return "workers"
+    if "playwright" in line or "chrom" in program:
+        return "browser"
+    if any(name in line for name in ("moto.server", "gunicorn", "redis-server", "initdb", "pg_ctl", "postgres")):
+        return "servers"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _marked_for_what_it_starts(request, monkeypatch):
+    started: set[str] = set()
+    popen_init, work = subprocess.Popen.__init__, BaseWorker.work
+
+    def watched_popen(self, args, *rest, **options):
+        if part := started_part(args):
+            started.add(part)
+        popen_init(self, args, *rest, **options)
+
+    def watched_work(self, *args, **options):
+        started.add("workers")
+        return work(self, *args, **options)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", watched_popen)
+    monkeypatch.setattr(BaseWorker, "work", watched_work)
+    yield
+    unmarked = sorted(part for part in started if not request.node.get_closest_marker(part))
+    if unmarked:
+        pytest.fail(f"this test starts {', '.join(unmarked)} but is not marked so: add @pytest.mark.<name>")
 
 
 @pytest.fixture(autouse=True)

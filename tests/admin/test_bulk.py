@@ -17,6 +17,7 @@ BULK = reverse("admin:media_platform_video_bulk")
 LIST = reverse("admin:media_platform_video_changelist")
 
 
+@pytest.mark.workers
 @pytest.mark.django_db(transaction=True)
 def test_the_query_becomes_a_bulk_command_that_a_worker_walks(admin_client, admin_user, make_video):
     # given three videos, two of which the query selects

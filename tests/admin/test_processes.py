@@ -24,6 +24,7 @@ def make_process(library, status, **fields) -> EncodingProcess:
     return process
 
 
+@pytest.mark.workers
 @pytest.mark.django_db(transaction=True)
 def test_a_cancelled_process_retried_from_the_admin_finishes(admin_client, bunny, library_keys, clip):
     # given an uploaded clip whose process was cancelled before any worker took it

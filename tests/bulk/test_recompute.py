@@ -15,7 +15,7 @@ from tests.support.bunny import create_video, served, upload
 from tests.support.media import decodes
 from tests.support.workers import run_burst
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.workers]
 
 
 def media(prefix: str, name: str) -> Path:

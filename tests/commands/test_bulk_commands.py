@@ -103,6 +103,7 @@ def drive(thread: threading.Thread, timeout: float = 60) -> None:
     thread.join(timeout=5)
 
 
+@pytest.mark.workers
 @pytest.mark.django_db(transaction=True)
 def test_reencode_wait_follows_the_command_to_completion(library_keys):
     make_videos(library_keys.library, 12)
@@ -114,6 +115,7 @@ def test_reencode_wait_follows_the_command_to_completion(library_keys):
     assert EncodingProcess.objects.filter(request__commandId=command_id).count() == 12
 
 
+@pytest.mark.workers
 @pytest.mark.django_db(transaction=True)
 def test_bulk_status_follow_waits_for_the_end(library_keys):
     make_videos(library_keys.library, 3)

@@ -52,6 +52,7 @@ def test_the_defaults_are_the_librarys_defaults(clip, tmp_path):
         (lambda tmp: tmp / "bad.mp4", ["--resolutions", "8K"], "names none of"),
     ],
 )
+@pytest.mark.ffmpeg
 def test_mistakes_are_explained(tmp_path, make, args, message):
     source = make(tmp_path)
     if source.name == "bad.mp4":

@@ -19,6 +19,7 @@ def run(*args) -> str:
     return out.getvalue()
 
 
+@pytest.mark.workers
 @pytest.mark.django_db(transaction=True)
 def test_files_folders_lists_and_urls_are_imported_and_encoded(library_keys, clip, tmp_path, receiver):
     source = clip("import.mp4", duration=1)

@@ -25,6 +25,7 @@ def _running(pid: int) -> bool:
     return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
 
 
+@pytest.mark.workers
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_the_platform_comes_up_serves_and_stops_in_order(tmp_path, stop):
     web, redis_port = free_port(), free_port()

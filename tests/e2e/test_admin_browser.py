@@ -52,6 +52,7 @@ def start_worker() -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True)  # fmt: skip
 
 
+@pytest.mark.workers
 def test_reencode_progress_and_playback(logged_in, live_server, bunny, library_keys, clip, artifacts):
     # given a real upload, encoded once by a real worker, beside a video the query leaves out
     guid = create_video(bunny, library_keys.id, title="E2E clip")

@@ -66,6 +66,7 @@ def source(tmp_path_factory):
     return make_clip(tmp_path_factory.mktemp("players") / "clip.mp4", size="640x360", duration=4)
 
 
+@pytest.mark.ffmpeg
 def test_dash_plays_in_dashjs(page, source, tmp_path):
     if not (VENDOR / "dash.all.min.js").exists():
         pytest.skip("the players are not vendored (make vendor)")
@@ -74,6 +75,7 @@ def test_dash_plays_in_dashjs(page, source, tmp_path):
     plays(page)
 
 
+@pytest.mark.ffmpeg
 def test_cenc_dash_plays_in_dashjs_with_clearkey(page, source, tmp_path):
     if not (VENDOR / "dash.all.min.js").exists():
         pytest.skip("the players are not vendored (make vendor)")
@@ -83,6 +85,7 @@ def test_cenc_dash_plays_in_dashjs_with_clearkey(page, source, tmp_path):
     plays(page)
 
 
+@pytest.mark.workers
 def test_aes_hls_plays_in_hlsjs_with_signed_key_urls(logged_in, live_server, library_keys, bunny, clip, settings):
     settings.PUBLIC_BASE_URL = live_server.url
     library = library_keys.library

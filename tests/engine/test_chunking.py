@@ -70,6 +70,7 @@ def run(invocations, workdir: Path) -> None:
         apply_finishers(workdir, invocation.finishers, invocation.scratch)
 
 
+@pytest.mark.ffmpeg
 def test_pieces_join_into_the_same_ladder_as_one_encode(tmp_path):
     source = make_clip(tmp_path / "twelve.mp4", size="320x180", duration=12, rate=25)
     info = probe_file(str(source))

@@ -162,6 +162,7 @@ def encoded(pq_clip, tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.ffmpeg
 def test_tone_mapped_output_is_bt709_sdr_with_sane_brightness(encoded, pq_clip):
     stream = ffprobe_video(encoded / "sdr.mp4")
     assert (stream["color_transfer"], stream["color_primaries"], stream["color_space"]) == ("bt709",) * 3
@@ -172,6 +173,7 @@ def test_tone_mapped_output_is_bt709_sdr_with_sane_brightness(encoded, pq_clip):
     assert abs(luma - mean_luma(pq_clip.with_name("original.mp4"))) < 60
 
 
+@pytest.mark.ffmpeg
 def test_kept_hdr_output_is_ten_bit_pq(encoded):
     stream = ffprobe_video(encoded / "hdr.mp4")
     assert (stream["color_transfer"], stream["color_primaries"], stream["color_space"]) == (
@@ -182,10 +184,12 @@ def test_kept_hdr_output_is_ten_bit_pq(encoded):
     assert stream["pix_fmt"] == "yuv420p10le" and stream["profile"] == "Main 10"
 
 
+@pytest.mark.ffmpeg
 def test_h264_asked_to_keep_hdr_stays_eight_bit_with_the_tags(encoded):
     stream = ffprobe_video(encoded / "tagged.mp4")
     assert (stream["pix_fmt"], stream["color_transfer"]) == ("yuv420p", "smpte2084")
 
 
+@pytest.mark.ffmpeg
 def test_the_thumbnail_of_an_hdr_source_is_tone_mapped(encoded):
     assert 30 <= mean_luma(encoded / "thumbnail.jpg") <= 200

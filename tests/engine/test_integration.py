@@ -141,6 +141,7 @@ def test_every_planned_file_exists_and_scratch_is_gone(full):
     assert not (full.out / ".work").exists()
 
 
+@pytest.mark.ffmpeg
 def test_every_hls_variant_decodes_whole(full):
     variants = full.files("variant")
 
@@ -151,6 +152,7 @@ def test_every_hls_variant_decodes_whole(full):
         assert (stream["width"], stream["height"]) == (variant.width, variant.height)
 
 
+@pytest.mark.ffmpeg
 def test_each_segment_alone_starts_with_a_keyframe_at_the_same_times(full):
     timelines = []
     for variant in full.files("variant"):
@@ -167,6 +169,7 @@ def test_each_segment_alone_starts_with_a_keyframe_at_the_same_times(full):
     assert all(t == timelines[0] for t in timelines), "renditions switch cleanly only on aligned segments"
 
 
+@pytest.mark.ffmpeg
 def test_master_playlist_lists_every_variant(full):
     text = (full.out / "playlist.m3u8").read_text()
 
@@ -182,6 +185,7 @@ def test_master_playlist_lists_every_variant(full):
     assert count_frames(full.out / "playlist.m3u8") == 75
 
 
+@pytest.mark.ffmpeg
 def test_separate_audio_master_points_at_the_audio_group(full):
     text = (full.out / "sep/playlist.m3u8").read_text()
 
@@ -193,6 +197,7 @@ def test_separate_audio_master_points_at_the_audio_group(full):
     assert [s["codec_type"] for s in audio] == ["audio"]
 
 
+@pytest.mark.ffmpeg
 def test_mp4_fallbacks_start_fast_and_match_their_variant(full):
     mp4s = full.files("mp4")
 
@@ -205,6 +210,7 @@ def test_mp4_fallbacks_start_fast_and_match_their_variant(full):
     assert count_frames(full.out / "play_360p.mp4") == 75
 
 
+@pytest.mark.ffmpeg
 def test_storyboard_sprite_matches_its_vtt(full):
     vtt = (full.out / "storyboard.vtt").read_text()
 
@@ -229,12 +235,14 @@ def test_webp_preview_is_animated(full):
     assert data[20] & 0x02, "the VP8X animation flag"
 
 
+@pytest.mark.ffmpeg
 def test_gif_has_real_time_frames(full):
     assert count_frames(full.out / "preview.gif") == 15  # 3 s at 5 fps
     stream = video_stream(full.out / "preview.gif")
     assert (stream["width"], stream["height"]) == (160, 90)
 
 
+@pytest.mark.ffmpeg
 def test_thumbnail_and_screenshots(full):
     thumbnail = video_stream(full.out / "thumbnail.jpg")
 
@@ -252,6 +260,7 @@ def _pixels(path: Path) -> bytes:
     ).stdout
 
 
+@pytest.mark.ffmpeg
 def test_thumbnail_from_the_shared_decode_is_the_frame_a_seek_finds(clips, tmp_path):
     shared = execute([(0, Mp4Job(rendition=Rendition(name="source", video=FAST))), (1, ThumbnailJob(time=1.3))],
                      clips.main, tmp_path / "shared")  # fmt: skip
@@ -266,6 +275,7 @@ def test_thumbnail_from_the_shared_decode_is_the_frame_a_seek_finds(clips, tmp_p
     assert picture != _pixels(first.out / "thumbnail.jpg")
 
 
+@pytest.mark.ffmpeg
 def test_preview_clip_is_its_snippets_long(full):
     data = ffprobe("-show_entries", "format=duration:stream=codec_type", str(full.out / "clip/preview.mp4"))
 
@@ -291,6 +301,7 @@ def test_progress_rises_and_ends_at_one(full):
         ("portrait", (180, 320)),  # 320x180 with a display matrix: portrait renditions
     ],
 )
+@pytest.mark.ffmpeg
 def test_awkward_sources_encode_at_their_display_size(clips, tmp_path, name, size):
     source = getattr(clips, name)
     jobs = [
@@ -332,6 +343,7 @@ def _is_red(raw: bytes, width: int, x: int, y: int) -> bool:
         (Watermark("", width="40", height="20", gravity="northeast"), [(315, 2), (285, 15)], [(315, 25), (275, 5)]),
     ],
 )
+@pytest.mark.ffmpeg
 def test_watermark_lands_where_its_gravity_says(clips, tmp_path, watermark, inside, outside):
     job = Mp4Job(
         rendition=Rendition(name="source", video=FAST), transformations=(replace(watermark, source=str(clips.mark)),)
@@ -359,6 +371,7 @@ ENDLESS = (
 )
 
 
+@pytest.mark.ffmpeg
 def test_cancel_stops_ffmpeg_quickly(tmp_path):
     asked = []
 
@@ -373,6 +386,7 @@ def test_cancel_stops_ffmpeg_quickly(tmp_path):
     assert len(asked) == 2
 
 
+@pytest.mark.ffmpeg
 def test_timeout_kills_ffmpeg(tmp_path):
     result = run_ffmpeg(ENDLESS, cwd=tmp_path, duration=60, timeout=1.0)
 
@@ -381,6 +395,7 @@ def test_timeout_kills_ffmpeg(tmp_path):
     assert classify_failure(result).code.name == "ORIGINAL_CORRUPTED"
 
 
+@pytest.mark.ffmpeg
 def test_failed_run_keeps_the_reason(tmp_path):
     junk = tmp_path / "junk.mp4"
     junk.write_bytes(b"\x00" * 4096)

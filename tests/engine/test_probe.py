@@ -255,6 +255,7 @@ def test_probe_command_limits_protocols():
     assert {"-show_format", "-show_streams"} <= set(argv)
 
 
+@pytest.mark.ffmpeg
 def test_probe_file_reads_a_real_clip(clips):
     info = probe_file(str(clips.main))
 
@@ -263,6 +264,7 @@ def test_probe_file_reads_a_real_clip(clips):
     assert info.audio[0].channels == 2
 
 
+@pytest.mark.ffmpeg
 def test_probe_file_of_a_portrait_clip_reports_the_display_matrix(clips):
     # The same ffmpeg that made the recorded fixture: a `rotate=90` tag becomes a matrix ffprobe reads as 90.
     info = probe_file(str(clips.portrait))
@@ -271,6 +273,7 @@ def test_probe_file_of_a_portrait_clip_reports_the_display_matrix(clips):
     assert (info.video.display_width, info.video.display_height) == (180, 320)
 
 
+@pytest.mark.ffmpeg
 def test_probe_file_of_garbage_is_original_corrupted(tmp_path):
     junk = tmp_path / "junk.mp4"
     junk.write_bytes(b"\x00not a video at all" * 100)

@@ -90,6 +90,7 @@ def test_dash_segments_are_cmaf_fragments(dash):
     assert b"moof" in [box.kind for box in iter_boxes(chunks[0].read_bytes())]
 
 
+@pytest.mark.ffmpeg
 def test_dash_plays_back_whole_and_the_same_segments_serve_hls(dash):
     command = ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0"]
     duration = float(subprocess.run([*command, str(dash / "playlist.mpd")], capture_output=True, text=True).stdout)
@@ -113,6 +114,7 @@ def test_aes_playlists_name_the_key_url_and_iv(aes):
     assert not list(aes.rglob("*.bin")) and not list(aes.rglob("*.info")), "the key is never published"
 
 
+@pytest.mark.ffmpeg
 def test_aes_segments_are_unreadable_without_the_key_and_decode_with_it(aes):
     segments = sorted((aes / "240p").glob("*.ts"))
     assert segments
@@ -163,6 +165,7 @@ def test_cenc_mp4_carries_tenc_and_pssh_for_the_key_id(cenc):
     assert systems == {COMMON_SYSTEM, WIDEVINE}
 
 
+@pytest.mark.ffmpeg
 def test_cenc_mp4_decodes_only_with_the_key(cenc):
     path = str(cenc / "protected.mp4")
     assert frames_decoded("-decryption_key", KEY, "-i", path, binary=PACKAGER) == 75

@@ -34,6 +34,7 @@ def test_tenc_names_the_key_id(encrypted):
     assert set(tenc_key_ids(encrypted.read_bytes())) == {KID}
 
 
+@pytest.mark.ffmpeg
 def test_inserted_pssh_is_found_and_the_file_still_decrypts(encrypted, tmp_path):
     box = pssh_box(WIDEVINE, [KID], b"payload")
     patched = insert_pssh(encrypted.read_bytes(), box)

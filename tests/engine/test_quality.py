@@ -163,16 +163,19 @@ def presets_reach_their_targets(tools: Tools, source: Path, folder: Path, **job)
     return results
 
 
+@pytest.mark.ffmpeg
 def test_presets_reach_their_vmaf_on_a_simple_source(tools, tmp_path):
     source = make_source(tmp_path, "simple.mp4", "testsrc2=size=640x360:rate=25:duration=4")
     presets_reach_their_targets(tools, source, tmp_path)
 
 
+@pytest.mark.ffmpeg
 def test_presets_reach_their_vmaf_on_a_detailed_source(tools, tmp_path):
     source = make_source(tmp_path, "detailed.mp4", "mandelbrot=size=640x360:rate=25,trim=duration=4")
     presets_reach_their_targets(tools, source, tmp_path)
 
 
+@pytest.mark.ffmpeg
 def test_the_reference_follows_the_job_trims_and_resize(tools, tmp_path):
     """A trimmed, resized job is scored against its own picture: a wrong reference (unscaled, or
     from another moment) would score far below 90, or not at all."""

@@ -120,6 +120,7 @@ def test_webvtt_parses_with_the_same_cues(transcribed):
     assert words(heard) == words(transcript.text)
 
 
+@pytest.mark.ffmpeg
 def test_only_the_files_asked_for_are_written_and_scratch_is_gone(spoken, tmp_path):
     job = SpeechToTextJob(transcript_file=None, json_file=None, srt_file="captions.srt", vtt_file=None, mode="fast")
 
@@ -254,6 +255,7 @@ def test_the_default_model_is_the_packaged_one_and_nothing_else_is_fetched(tmp_p
         speech.transcribe(tmp_path / "a.wav", mode="slow", settings=settings)
 
 
+@pytest.mark.ffmpeg
 def test_audio_that_is_not_16khz_mono_is_refused(tmp_path):
     wav = tmp_path / "stereo.wav"
     subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "anullsrc=r=44100:cl=stereo", "-t", "0.2", str(wav)])
@@ -263,6 +265,7 @@ def test_audio_that_is_not_16khz_mono_is_refused(tmp_path):
         list(speech.wav_pieces(tmp_path / "missing.wav"))
 
 
+@pytest.mark.ffmpeg
 def test_long_audio_is_heard_a_window_at_a_time_cut_where_it_is_quiet(tmp_path):
     # 1 s of tone, 0.2 s of silence at 1.0-1.2 s, then 1.3 s of tone: 2.5 s in windows of 1.2 s.
     wav = tmp_path / "pieces.wav"
@@ -278,6 +281,7 @@ def test_long_audio_is_heard_a_window_at_a_time_cut_where_it_is_quiet(tmp_path):
     assert speech.wav_duration(wav) == 2.5
 
 
+@pytest.mark.ffmpeg
 def test_windows_keep_the_words_and_their_clock(spoken, tmp_path):
     duration = probe_file(str(spoken)).duration
     wav = tmp_path / "audio.wav"

@@ -316,6 +316,7 @@ def cues_of(path: Path, stream: str) -> str:
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.ffmpeg
 def test_hls_lists_requested_and_copied_tracks_and_the_vtts_parse(subtitled, tmp_path):
     rendition = Rendition("180p", height=180, video=FAST)
     job = HlsJob(
@@ -347,6 +348,7 @@ def test_hls_lists_requested_and_copied_tracks_and_the_vtts_parse(subtitled, tmp
     assert not (out / ".work").exists()
 
 
+@pytest.mark.ffmpeg
 def test_mp4_gets_a_mov_text_track_per_language(subtitled, tmp_path):
     tracks = (SubtitleTrack(str(subtitled / "en.vtt"), "en"), SubtitleTrack(str(subtitled / "en.vtt"), "spa"))
     job = Mp4Job(rendition=Rendition("s", video=FAST), subtitles=tracks, filename="video.mp4")
@@ -361,6 +363,7 @@ def test_mp4_gets_a_mov_text_track_per_language(subtitled, tmp_path):
     assert not list((tmp_path / "out").glob(".*"))  # no temporary file left beside it
 
 
+@pytest.mark.ffmpeg
 def test_copy_carries_the_sources_mov_text_track_cut_to_the_trim(subtitled, tmp_path):
     job = Mp4Job(rendition=Rendition("s", video=FAST), copy_subtitles=True, transformations=(Trim(start_time=1.0),))
 

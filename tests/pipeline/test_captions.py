@@ -40,6 +40,8 @@ def heard_text(vtt: str) -> str:
     return " ".join(line for line in vtt.splitlines()[1:] if line and not CUE_TIMING.match(line) and ":" not in line)
 
 
+@pytest.mark.ffmpeg
+@pytest.mark.workers
 def test_speech_becomes_the_videos_caption_and_a_subtitle_track(bunny, captioning, spoken, client, receiver):
     guid = create_video(bunny, captioning.id)
     upload(bunny, captioning.id, guid, spoken)
@@ -74,6 +76,7 @@ def test_speech_becomes_the_videos_caption_and_a_subtitle_track(bunny, captionin
     assert row.status == ProcessStatus.FINISHED and job_from_json(row.spec).hls_master == "playlist.m3u8"
 
 
+@pytest.mark.workers
 def test_a_video_without_sound_is_finished_without_captions(bunny, captioning, clip, receiver):
     guid = create_video(bunny, captioning.id)
     upload(bunny, captioning.id, guid, clip("silent-captions.mp4", duration=1, audio=False))

@@ -16,7 +16,7 @@ from tests.support.bunny import create_video, get_video, output_path, served, up
 from tests.support.media import decodes
 from tests.support.workers import run_burst, subprocess_env
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.workers]
 
 
 @pytest.fixture

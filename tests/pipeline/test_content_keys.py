@@ -43,6 +43,7 @@ def decrypt_segment(data: bytes, key: bytes, sequence: int) -> bytes:
     return plain[: -plain[-1]]
 
 
+@pytest.mark.workers
 def test_segments_are_encrypted_and_the_platform_serves_their_key(encrypted_video, client):
     playlist = served(client, encrypted_video, "240p/video.m3u8").decode()
     (uri,) = set(KEY_LINE.findall(playlist))
@@ -62,6 +63,7 @@ def test_segments_are_encrypted_and_the_platform_serves_their_key(encrypted_vide
     assert key.hex() not in stored and "sealed:" in stored
 
 
+@pytest.mark.workers
 def test_a_signing_library_serves_its_keys_only_to_signed_unexpired_urls(encrypted_video, client, library_keys):
     library_keys.library.sign_key_requests = True
     library_keys.library.save()
@@ -87,6 +89,7 @@ def test_an_unknown_key_is_not_found(client, db):
     assert client.get("/keys/nothing-like-this-one.key").status_code == 404
 
 
+@pytest.mark.workers
 def test_the_master_still_names_the_codecs_of_encrypted_segments(encrypted_video, client):
     master = served(client, encrypted_video, "playlist.m3u8").decode()
     assert 'CODECS="avc1.' in master and "mp4a.40.2" in master

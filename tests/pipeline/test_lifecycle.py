@@ -15,7 +15,7 @@ from media_platform.webhooks.signing import body_signature, verify_timestamped
 from tests.support.bunny import create_video, get_video, served, upload
 from tests.support.workers import run_burst, subprocess_env
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.workers]
 
 
 def test_webhooks_follow_every_status_change_signed_and_once(bunny, library_keys, clip, receiver):

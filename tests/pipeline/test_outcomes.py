@@ -11,7 +11,7 @@ from tests.support.bunny import create_video, get_video, output_path, served, up
 from tests.support.media import decodes, ffprobe
 from tests.support.workers import run_burst
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.workers]
 
 
 def encode(bunny, library_id, path):
@@ -116,6 +116,7 @@ def test_thumbnail_preview_and_storyboard_are_produced(bunny, library_keys, clip
         ("empty", b"", 7),
     ],
 )
+@pytest.mark.ffmpeg
 def test_unreadable_files_end_in_error_with_a_message(bunny, library_keys, name, content, code):
     guid = create_video(bunny, library_keys.id, name)
     assert upload_bytes(bunny, library_keys.id, guid, content).status_code == 200

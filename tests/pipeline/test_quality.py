@@ -11,7 +11,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from media_platform.api.vidinfra.fields import Errors
+from media_platform.api.common.fields import FieldErrors
+from media_platform.api.common.locations import PlaceChecks
 from media_platform.api.vidinfra.formats import read_format
 from media_platform.api.vidinfra.translate import translate_formats
 from media_platform.models import EncodingJob, EncodingOutput, TranscodingMessage
@@ -118,9 +119,9 @@ def test_an_hdr_upload_gets_tone_mapped_sdr_renditions(bunny, library_keys, pq_c
 
 def vidinfra_jobs(**options) -> list:
     data = {"output": "mp4", "video_codec": "libx265", **options}
-    errors = Errors()
-    fmt = read_format(errors, data, 0, [])
-    assert not errors, errors.details()
+    errors = FieldErrors()
+    fmt = read_format(errors, data, 0, PlaceChecks())
+    assert not errors, errors.entries
     return [fmt.echo.get("hdr_to_sdr"), *translate_formats([fmt], upscale=False).jobs]
 
 

@@ -16,7 +16,7 @@ from tests.support.bunny import create_video, get_video, upload
 from tests.support.chaos import database_locked, scheduled_job_ids, start_worker, wait_for
 from tests.support.processes import descendants
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.workers]
 LOCK_WAIT = {"DJANGO_SETTINGS_MODULE": "tests.support.lock_wait_settings"}
 
 

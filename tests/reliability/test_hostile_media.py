@@ -48,6 +48,8 @@ def test_the_corpus_is_complete():
     assert set(EXPECTED) == set(CORPUS)
 
 
+@pytest.mark.ffmpeg
+@pytest.mark.workers
 def test_every_hostile_file_gets_its_defined_outcome(bunny, library_keys, media_dir, scenario):
     guids = {}
     for name in CORPUS:

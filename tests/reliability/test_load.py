@@ -75,6 +75,9 @@ def run_load(tmp_path, scenario, *, uploads: int, queued: int, timeout: float) -
     assert statuses.get("FINISHED") == uploads + queued, state["failures"]
 
 
+@pytest.mark.ffmpeg
+@pytest.mark.servers
+@pytest.mark.workers
 @pytest.mark.slow
 def test_load_20_uploads_and_30_queued_jobs_all_accounted_for(tmp_path, scenario):
     # Scaled down for CI: on two cores a bunny job (ladder, thumbnail, preview, storyboard: nine
@@ -82,11 +85,17 @@ def test_load_20_uploads_and_30_queued_jobs_all_accounted_for(tmp_path, scenario
     run_load(tmp_path, scenario, uploads=20, queued=30, timeout=240)
 
 
+@pytest.mark.ffmpeg
+@pytest.mark.servers
+@pytest.mark.workers
 @pytest.mark.chaos
 def test_load_100_uploads_and_1000_queued_jobs_all_accounted_for(tmp_path, scenario):
     run_load(tmp_path, scenario, uploads=100, queued=1000, timeout=3600)
 
 
+@pytest.mark.ffmpeg
+@pytest.mark.servers
+@pytest.mark.workers
 @pytest.mark.chaos
 def test_load_with_workers_killed_and_redis_restarted_loses_nothing(tmp_path, scenario):
     """Under load, a worker SIGKILLed every five seconds for a minute (a supervisor starts another)

@@ -19,7 +19,7 @@ from tests.support.chaos import rq_jobs_left, start_worker, wait_for
 from tests.support.processes import kill_tree
 from tests.support.workers import run_burst
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.workers]
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,7 @@ from tests.support.chaos import scheduled_job_ids
 from tests.support.s3 import KEY, REGION, SECRET
 from tests.support.workers import run_burst
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.workers]
 
 EXPECTED_KEYS = ["out/shots/s_1.jpg", "out/shots/s_2.jpg", "out/shots/s_3.jpg", "out/small.mp4"]
 

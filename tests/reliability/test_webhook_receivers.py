@@ -19,7 +19,7 @@ from tests.environment import free_port
 from tests.support.receiver import start_receiver
 from tests.support.workers import run_burst
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.workers]
 
 
 @pytest.fixture

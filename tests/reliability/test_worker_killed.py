@@ -20,7 +20,7 @@ from tests.support.media import decodes
 from tests.support.processes import kill_tree
 from tests.support.workers import run_burst, subprocess_env
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.workers]
 
 
 def start_worker() -> subprocess.Popen:

@@ -13,7 +13,7 @@ from media_platform.services.videos import video_outputs_delete
 from tests.support.bunny import create_video, get_video, upload
 from tests.support.workers import run_burst
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.workers]
 
 
 def test_deleting_outputs_keeps_the_original_and_a_reencode_brings_them_back(bunny, library_keys, clip, client):

@@ -16,6 +16,7 @@ from tests.support.workers import run_burst
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.workers
 def test_the_platform_runs_on_s3_storage(bunny, library_keys, clip, client, s3, s3_storage):
     guid = create_video(bunny, library_keys.id)
     upload(bunny, library_keys.id, guid, clip("s3.mp4", duration=1))
@@ -31,6 +32,7 @@ def test_the_platform_runs_on_s3_storage(bunny, library_keys, clip, client, s3, 
     assert requests.get(redirect["Location"], timeout=10).text.startswith("#EXTM3U")
 
 
+@pytest.mark.workers
 def test_a_process_reads_and_writes_request_named_s3_locations(library_keys, clip, s3):
     source_bucket, output_bucket = s3.bucket(), s3.bucket()
     s3.client().upload_file(str(clip("in-s3.mp4", duration=1)), source_bucket, "in/video.mp4")
@@ -51,6 +53,7 @@ def test_a_process_reads_and_writes_request_named_s3_locations(library_keys, cli
     assert s3.keys(output_bucket) == ["out/job-1/poster.jpg", "out/job-1/small.mp4"]
 
 
+@pytest.mark.workers
 def test_a_missing_source_object_fails_the_process_with_a_reason(library_keys, s3):
     bucket = s3.bucket()
     source = S3Location(bucket, "nope.mp4", REGION, s3.endpoint, KEY, SECRET)

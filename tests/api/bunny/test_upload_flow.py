@@ -7,7 +7,7 @@ import pytest
 from media_platform.models import EncodingProcess
 from tests.support.workers import run_burst
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.workers]
 
 
 def create_video(bunny, library_id: int, title: str = "Clip") -> str:

@@ -12,7 +12,7 @@ from tests.support.workers import run_burst
 
 from .conftest import RECOMPUTE, SAMPLE_QUERY, post_form
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.workers]
 
 
 def uploaded(bunny, library_keys, clip, *titles: str) -> dict[str, Video]:

@@ -32,6 +32,7 @@ def only_callback(receiver) -> tuple[bytes, dict, dict]:
     return received[0].body, received[0].headers, json.loads(received[0].body)
 
 
+@pytest.mark.workers
 def test_a_finished_process_calls_back_once_signed_in_the_references_shape(
     slashed, library_keys, store, clip, receiver
 ):
@@ -78,6 +79,8 @@ def test_a_finished_process_calls_back_once_signed_in_the_references_shape(
     assert (delivery.dialect, delivery.state, delivery.attempts) == ("slashed", "delivered", 1)
 
 
+@pytest.mark.ffmpeg
+@pytest.mark.workers
 def test_a_failed_process_calls_back_with_success_0(slashed, library_keys, store, receiver):
     store("sources/my_4k_source.mp4", b"this is not a video")
     process_id = request_with_callback(slashed, library_keys, receiver)
@@ -90,6 +93,7 @@ def test_a_failed_process_calls_back_with_success_0(slashed, library_keys, store
     assert status["status"] == "FAILED" and status["fail_message"]
 
 
+@pytest.mark.workers
 def test_no_callback_without_a_callback_url(slashed, library_keys, store, clip, receiver):
     store("sources/my_4k_source.mp4", clip("slashed-360.mp4", size="640x360", duration=2))
     send(slashed, seed.request(library_keys.id, seed.SCREENSHOT))
@@ -97,6 +101,7 @@ def test_no_callback_without_a_callback_url(slashed, library_keys, store, clip, 
     assert not WebhookDelivery.objects.exists() and receiver.received == []
 
 
+@pytest.mark.workers
 def test_a_receiver_that_fails_is_retried_until_it_takes_the_callback(
     slashed, library_keys, store, clip, receiver, settings
 ):

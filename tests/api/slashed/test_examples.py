@@ -13,7 +13,7 @@ from tests.support.workers import run_burst
 from . import seed
 from .conftest import send, stored
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.workers]
 
 
 def run(slashed, body: dict) -> tuple[str, dict]:

@@ -22,6 +22,7 @@ def retry(client, library_id: int, *process_ids: str):
     return client.post("/retry", {"service_id": library_id, "process_ids": list(process_ids)}, format="json")
 
 
+@pytest.mark.workers
 def test_a_failed_process_is_retried_and_calls_back_for_each_attempt(slashed, library_keys, store, clip, receiver):
     store("sources/my_4k_source.mp4", b"not yet a video")
     body = seed.request(library_keys.id, seed.SCREENSHOT, callback=f"{receiver.url}/hook")

@@ -15,7 +15,7 @@ from . import seed
 from .conftest import send, stored
 from .test_validation import s3_url
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.workers]
 
 
 def finished(slashed, body: dict) -> dict:

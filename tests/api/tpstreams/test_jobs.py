@@ -118,6 +118,7 @@ def test_the_list_filters_by_status_and_creation_time(tp, library_keys, buckets,
     assert response.status_code == 400 and set(response.json()) == {"status", "created_from"}
 
 
+@pytest.mark.workers
 def test_a_cancelled_job_says_so_and_tells_the_webhook(tp, library_keys, buckets, s3_input, receiver):
     library_keys.library.webhook_url = f"{receiver.url}/hook"
     library_keys.library.save()

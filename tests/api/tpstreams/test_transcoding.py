@@ -16,7 +16,7 @@ from tests.support.workers import run_burst
 
 from .conftest import METADATA, jobs_url
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.workers]
 
 
 @pytest.fixture

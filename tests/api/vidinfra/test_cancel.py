@@ -14,7 +14,7 @@ from django.conf import settings
 from media_platform.models import EncodingProcess
 from tests.support.workers import subprocess_env
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.workers]
 CREDENTIALS = {"key": "access-key-1234", "secret": "secret-key-5678"}
 
 

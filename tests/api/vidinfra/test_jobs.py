@@ -35,6 +35,7 @@ def create(vidinfra, buckets, **extra) -> str:
     return response.json()["result"]["id"]
 
 
+@pytest.mark.workers
 def test_get_a_job_after_it_ran(vidinfra, buckets):
     job_id = create(vidinfra, buckets, video_id="v-1")
     run_burst()
@@ -74,6 +75,7 @@ def test_list_pages_through_the_librarys_jobs_newest_first(vidinfra, buckets, dj
     assert refused.status_code == 400 and refused.json()["result"]["errors"][0]["field"] == "status"
 
 
+@pytest.mark.workers
 def test_put_replaces_webhook_format_and_source_while_queued(vidinfra, buckets, receiver):
     job_id = create(vidinfra, buckets)
     buckets.s3.client().copy_object(
@@ -125,6 +127,7 @@ def test_put_refuses_bad_bodies_and_changes_nothing(vidinfra, buckets, data, fie
     assert list(EncodingJob.objects.filter(process__public_id=job_id).values_list("kind", flat=True)) == ["thumbnail"]
 
 
+@pytest.mark.workers
 def test_put_after_the_job_started_is_a_conflict(vidinfra, buckets):
     job_id = create(vidinfra, buckets)
     run_burst()
@@ -137,6 +140,7 @@ def test_put_after_the_job_started_is_a_conflict(vidinfra, buckets):
     assert EncodingProcess.objects.get(public_id=job_id).request["video_id"] == ""
 
 
+@pytest.mark.workers
 def test_delete_cancels_a_queued_job_at_once(vidinfra, buckets):
     job_id = create(vidinfra, buckets)
 

@@ -19,7 +19,7 @@ from tests.support.workers import run_burst
 
 from .conftest import load_seed, supported
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.workers]
 PREFIX = "path/to/destination"
 
 

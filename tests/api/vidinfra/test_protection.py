@@ -16,7 +16,7 @@ from tests.support.workers import run_burst
 
 from .conftest import KEY, KEY_ID
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.workers]
 WIDEVINE = "edef8ba9-79d6-4ace-a3c8-27dcd51d21ed"
 LADDER = [{"video_codec": "libx264", "height": 180}, {"video_codec": "libx264", "height": 120}]
 

@@ -67,6 +67,8 @@ def test_a_speech_format_that_asks_for_nothing_or_a_mode_that_does_not_exist_is_
     assert not EncodingProcess.objects.exists()
 
 
+@pytest.mark.ffmpeg
+@pytest.mark.workers
 def test_the_files_asked_for_are_written_to_the_destination_and_listed(vidinfra, spoken_buckets, tmp_path):
     body = spoken_buckets.point(
         {"source": SOURCE, "format": [speech_format(transcript=1, srt=1, vtt=1, json=0, mode="fast")]}
@@ -100,6 +102,7 @@ def test_the_files_asked_for_are_written_to_the_destination_and_listed(vidinfra,
     assert cue_count(to_webvtt(srt.encode())) == cue_count(vtt)
 
 
+@pytest.mark.workers
 def test_a_source_without_sound_fails_the_format_softly_when_allowed(vidinfra, s3, clip):
     silent = Buckets(s3, clip("vidinfra-silent.mp4", duration=1, audio=False))
     formats = [
@@ -122,6 +125,7 @@ def test_a_source_without_sound_fails_the_format_softly_when_allowed(vidinfra, s
     assert any("no audio" in m["message"] for m in job["messages"])
 
 
+@pytest.mark.workers
 def test_without_soft_fail_a_source_without_sound_fails_the_job(vidinfra, s3, clip):
     silent = Buckets(s3, clip("vidinfra-silent.mp4", duration=1, audio=False))
     body = silent.point({"source": SOURCE, "format": [speech_format(vtt=1)]})

@@ -11,7 +11,7 @@ from media_platform.models import EncodingProcess, WebhookDelivery
 from media_platform.webhooks.signing import body_signature
 from tests.support.workers import run_burst
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.workers]
 SOURCE_SECRET = "src-SECRET-9f8e7d6c5b4a"
 DESTINATION_SECRET = "dst-SECRET-1a2b3c4d5e6f"
 HEADERS = {"authorization": "Bearer token-7h8j9k", "x-api-key": "api_key"}
