@@ -39,6 +39,7 @@ def video_stream(path: Path) -> dict:
     ][0]
 
 
+@pytest.mark.workers
 def test_quality_presets_reach_their_vmaf_and_report_it(slashed, library_keys, clip):
     # given: one source, one encode per preset
     source = clip("quality-360.mp4", size="640x360", duration=3)
@@ -70,6 +71,7 @@ def test_quality_presets_reach_their_vmaf_and_report_it(slashed, library_keys, c
     assert sorted(float(n.value) for n in notes) == pytest.approx(sorted(o.vmaf for o in outputs.values()), abs=0.01)
 
 
+@pytest.mark.workers
 def test_without_libvmaf_a_preset_falls_back_to_its_fixed_crf_and_says_so(slashed, library_keys, clip, settings):
     settings.VMAF_FFMPEG_BINARY = "ffmpeg"  # Debian's: no libvmaf
     save_file(library_key(SimpleNamespace(library_id=library_keys.id), "sources/q.mp4"), clip("q.mp4", duration=1))
@@ -104,6 +106,8 @@ def pq_clip(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.mark.ffmpeg
+@pytest.mark.workers
 def test_an_hdr_upload_gets_tone_mapped_sdr_renditions(bunny, library_keys, pq_clip):
     guid = create_video(bunny, library_keys.id, "HDR")
     upload(bunny, library_keys.id, guid, pq_clip)
