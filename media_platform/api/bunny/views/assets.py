@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from media_platform.engine.captions import CaptionError
-from media_platform.models import Caption, EncodingOutput
+from media_platform.models import Caption
 from media_platform.net import BlockedAddress, blocked_reason, guarded_session
 from media_platform.services import video_assets
 
@@ -115,6 +115,8 @@ class VideoResolutionsApi(BunnyApiView):
 
 
 def _mp4_outputs(video) -> list[dict]:
+    from media_platform.models import EncodingOutput
+
     newest = video.processes.filter(status__in=["FINISHED", "PARTIALLY_FAILED"]).order_by("-created_at").first()
     if newest is None or not video.has_mp4_fallback:
         return []
