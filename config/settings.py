@@ -177,6 +177,8 @@ CHUNK_MIN_DURATION = float(os.environ.get("CHUNK_MIN_DURATION", "120"))
 CHUNK_SECONDS = float(os.environ.get("CHUNK_SECONDS", "60"))
 # A worker that has not touched its process for this long is presumed dead.
 PROCESS_HEARTBEAT_TIMEOUT = int(os.environ.get("PROCESS_HEARTBEAT_TIMEOUT", "90"))
+# How often cron's `reconcile` sweep looks for such processes (and for work Redis lost), in seconds.
+RECONCILE_INTERVAL = int(os.environ.get("RECONCILE_INTERVAL", "60"))
 # Outputs replaced by a reencode stay readable this long, for players mid-stream.
 OLD_OUTPUTS_GRACE_SECONDS = int(os.environ.get("OLD_OUTPUTS_GRACE_SECONDS", "600"))
 # Speech to text: faster-whisper on the CPU with a CTranslate2 Whisper model directory. Empty: the
