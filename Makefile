@@ -20,8 +20,11 @@ setup: system-packages venv vendor
 # would not load tests/reliability/conftest.py, which registers it otherwise).
 REPORT := -p tests.reliability.report
 
+# The whole suite twice: on the embedded default (SQLite), then on a throwaway PostgreSQL server
+# that the tests start themselves (tests/environment.py), where leases and claims really race.
 test: setup test-packages
 	$(PY) -m pytest -n 2 --dist loadfile -m "not chaos" $(REPORT)
+	$(PY) -m pytest -n 2 --dist loadfile -m "not chaos" $(REPORT) --database postgresql
 
 test-fast: setup
 	$(PY) -m pytest -n 2 --dist loadfile -m "not slow and not browser and not chaos" $(REPORT)
