@@ -23,7 +23,7 @@ import redis
 
 from bench.stack import ROOT, Stack, free_port, wait_port
 from tests.support import confine
-from tests.support.postgres import Postgres, start_postgres
+from tests.support.postgres import Postgres, create_database, start_postgres
 from tests.support.processes import kill_tree
 from tests.support.s3 import KEY, REGION, SECRET, S3Server, start_s3
 from tests.support.s3_proxy import PublicS3, start_public_s3
@@ -71,6 +71,7 @@ class Production(Stack):
     postgres: Postgres | None = None
     s3: S3Server | None = None
     public: PublicS3 | None = None
+    database_url: str = ""
     roles: dict[str, Role] = field(default_factory=dict)
     confined: bool = False
 
@@ -188,8 +189,7 @@ def start_production(
 
 def _start_services(stack: Production, redis_port: int) -> None:
     stack.postgres = start_postgres()
-    with psycopg.connect(stack.postgres.url, autocommit=True) as connection:
-        connection.execute("CREATE DATABASE media")
+    stack.database_url = create_database(stack.postgres.url, "media")
     (stack.root / "redis").mkdir()
     stack.spawn(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                  "--dir", str(stack.root / "redis")])  # fmt: skip
@@ -200,7 +200,7 @@ def _start_services(stack: Production, redis_port: int) -> None:
 
 def _environment(stack: Production, redis_port: int, settings: dict) -> dict:
     deployment = {
-        "DATABASE_URL": stack.postgres.url.rsplit("/", 1)[0] + "/media",
+        "DATABASE_URL": stack.database_url,
         "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
         "SECRET_KEY": "rehearsal-secret-key",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
