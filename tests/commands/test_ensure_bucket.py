@@ -10,15 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.environment import free_port
-from tests.support.s3 import KEY, REGION, SECRET
-
-
-def use_bucket(settings, bucket: str, endpoint: str) -> None:
-    options = {"bucket_name": bucket, "endpoint_url": endpoint, "access_key": KEY, "secret_key": SECRET}
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**options, "region_name": REGION}},
-    }
+from tests.support.s3 import use_as_storage
 
 
 def ensure_bucket() -> str:
@@ -29,7 +21,7 @@ def ensure_bucket() -> str:
 
 def test_ensure_bucket_creates_the_bucket_once_and_then_leaves_it_alone(s3, settings):
     bucket = f"media-{uuid.uuid4().hex[:12]}"
-    use_bucket(settings, bucket, s3.endpoint)
+    use_as_storage(settings, bucket, s3.endpoint)
 
     assert ensure_bucket() == f"bucket {bucket} created"
     s3.client().put_object(Bucket=bucket, Key="kept", Body=b"x")
@@ -42,6 +34,6 @@ def test_ensure_bucket_on_local_storage_has_nothing_to_do():
 
 
 def test_ensure_bucket_says_why_when_the_server_cannot_be_reached(settings):
-    use_bucket(settings, "media", f"http://127.0.0.1:{free_port()}")
+    use_as_storage(settings, "media", f"http://127.0.0.1:{free_port()}")
     with pytest.raises(CommandError, match="bucket media: Could not connect"):
         ensure_bucket()

@@ -11,7 +11,7 @@ import requests
 
 from media_platform.models import Video
 from tests.support.bunny import create_video, get_video, upload
-from tests.support.s3 import KEY, REGION, SECRET
+from tests.support.s3 import use_as_storage
 from tests.support.s3_proxy import start_public_s3
 from tests.support.workers import run_burst
 
@@ -25,20 +25,11 @@ def public_s3(s3):
     public.stop()
 
 
-def storage_settings(settings, bucket: str, endpoint: str, public_endpoint: str | None) -> None:
-    options = {"bucket_name": bucket, "endpoint_url": endpoint, "public_endpoint_url": public_endpoint}
-    options |= {"access_key": KEY, "secret_key": SECRET, "region_name": REGION, "file_overwrite": True}
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "media_platform.storage.backends.PublicUrlS3Storage", "OPTIONS": options},
-    }
-
-
 def test_playback_sends_viewers_to_the_public_endpoint_and_a_private_bucket_plays(
     bunny, library_keys, clip, client, s3, public_s3, settings
 ):
     bucket = s3.bucket()
-    storage_settings(settings, bucket, s3.endpoint, public_s3.endpoint)
+    use_as_storage(settings, bucket, s3.endpoint, public_endpoint=public_s3.endpoint)
     guid = create_video(bunny, library_keys.id)
     upload(bunny, library_keys.id, guid, clip("public.mp4", duration=1))
     run_burst()

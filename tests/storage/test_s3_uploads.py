@@ -8,7 +8,7 @@ import io
 import pytest
 
 from media_platform.storage import open_read, save_stream
-from tests.support.s3 import KEY, REGION, SECRET
+from tests.support.s3 import use_as_storage
 
 
 class Trickle(io.RawIOBase):
@@ -30,11 +30,7 @@ class Trickle(io.RawIOBase):
 @pytest.fixture
 def s3_storage(s3, settings):
     bucket = s3.bucket()
-    options = {"bucket_name": bucket, "endpoint_url": s3.endpoint, "access_key": KEY, "secret_key": SECRET}
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**options, "region_name": REGION}},
-    }
+    use_as_storage(settings, bucket, s3.endpoint)
     return bucket
 
 
