@@ -70,9 +70,8 @@ def video_file(request, guid, name: str):
         raise Http404()
     sign = name.endswith(".m3u8") and video.library.sign_key_requests
     if sign or (name.endswith(REFERRING) and not is_local(store)):
-        with open_read(key) as handle:  # small text
+        with open_read(key) as handle:  # small text; key URIs get fresh signatures on every request
             text = handle.read().decode()
-        # its key URIs get fresh signatures on every request
         return _headers(HttpResponse(sign_playlist(text) if sign else text), name, None)
     if not is_local(store):
         return _headers(HttpResponseRedirect(store.url(key)), name, None)
