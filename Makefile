@@ -20,8 +20,11 @@ setup: system-packages venv vendor
 # would not load tests/reliability/conftest.py, which registers it otherwise).
 REPORT := -p tests.reliability.report
 
+# The whole suite twice: on the embedded default (SQLite), then on a throwaway PostgreSQL server
+# that the tests start themselves (tests/environment.py), where leases and claims really race.
 test: setup test-packages
 	$(PY) -m pytest -n 2 --dist loadfile -m "not chaos" $(REPORT)
+	$(PY) -m pytest -n 2 --dist loadfile -m "not chaos" $(REPORT) --database postgresql
 
 # Only what starts no ffmpeg, worker, server or browser (pyproject.toml's markers): the pure code and
 # the API's validation, in a minute or so.
@@ -55,7 +58,7 @@ test-packages:
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; fi
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-runtime.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.txt

@@ -58,11 +58,15 @@ class Stack:
         )
         return result.stdout
 
-    def spawn(self, command: list[str], *, cpus: str | None = None) -> subprocess.Popen:
+    def spawn(
+        self, command: list[str], *, cpus: str | None = None, cwd: Path = ROOT, env: dict | None = None, log=None
+    ) -> subprocess.Popen:
+        """A child of the stack; `log` (an open file) takes its output, which is discarded otherwise."""
         if cpus:
             command = ["taskset", "-c", cpus, *command]
+        output = log or subprocess.DEVNULL
         process = subprocess.Popen(
-            command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            command, cwd=cwd, env=env or self.env, stdout=output, stderr=subprocess.STDOUT if log else output
         )
         self.children.append(process)
         return process

@@ -120,13 +120,17 @@ WORK_DIR = Path(os.environ.get("WORK_DIR", VAR_DIR / "work"))
 
 # --- Storage: local files by default, S3 when a bucket is named -------------------------
 S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
+# Where browsers reach the same bucket (a public host, CDN or proxy), when not at S3_ENDPOINT_URL:
+# playback redirects and presigned URLs are signed for it.
+S3_PUBLIC_ENDPOINT_URL = os.environ.get("S3_PUBLIC_ENDPOINT_URL") or None
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
     default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "media_platform.storage.backends.PublicUrlS3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": S3_ENDPOINT_URL,
+            "public_endpoint_url": S3_PUBLIC_ENDPOINT_URL,
             "access_key": os.environ.get("AWS_ACCESS_KEY_ID"),
             "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY"),
             "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
@@ -173,6 +177,8 @@ CHUNK_MIN_DURATION = float(os.environ.get("CHUNK_MIN_DURATION", "120"))
 CHUNK_SECONDS = float(os.environ.get("CHUNK_SECONDS", "60"))
 # A worker that has not touched its process for this long is presumed dead.
 PROCESS_HEARTBEAT_TIMEOUT = int(os.environ.get("PROCESS_HEARTBEAT_TIMEOUT", "90"))
+# How often cron's `reconcile` sweep looks for such processes (and for work Redis lost), in seconds.
+RECONCILE_INTERVAL = int(os.environ.get("RECONCILE_INTERVAL", "60"))
 # Outputs replaced by a reencode stay readable this long, for players mid-stream.
 OLD_OUTPUTS_GRACE_SECONDS = int(os.environ.get("OLD_OUTPUTS_GRACE_SECONDS", "600"))
 # Speech to text: faster-whisper on the CPU with a CTranslate2 Whisper model directory. Empty: the

@@ -87,6 +87,21 @@ def _marked_for_what_it_starts(request, monkeypatch):
     if unmarked:
         pytest.fail(f"this test starts {', '.join(unmarked)} but is not marked so: add @pytest.mark.<name>")
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's, and on PostgreSQL, before it drops the test database, the end of the sessions
+    that tests' threads left open (a live server's, a thread pool's): DROP DATABASE refuses while
+    any is connected, and says so as a warning at the end of the run."""
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
 
 @pytest.fixture(autouse=True)
 def _empty_redis():

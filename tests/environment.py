@@ -1,5 +1,11 @@
 """Loaded with `-p tests.environment` before pytest-django sets Django up: starts a real Redis
-server for this test process and points every setting at throwaway folders."""
+server for this test process and points every setting at throwaway folders.
+
+`--database postgresql` (or TEST_DATABASE=postgresql) runs the suite on a real PostgreSQL server
+instead of SQLite: the first process starts one throwaway server (tests/support/postgres.py) and
+its xdist workers, which inherit its environment, share it, each with a test database of its own
+(pytest-django's `_gw0`, `_gw1` suffixes). One initdb per run instead of one per worker, and the
+controller, which runs no tests, is the one that outlives them all to stop it."""
 
 from __future__ import annotations
 
@@ -49,6 +55,30 @@ def start_redis(folder: str, port: int | None = None) -> tuple[subprocess.Popen,
     raise RuntimeError("redis-server did not start")
 
 
+DATABASES = ("sqlite", "postgresql")
+# Set by the process that started the run's PostgreSQL server, for the workers it spawns.
+POSTGRES_URL = "MEDIA_PLATFORM_TEST_POSTGRES_URL"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database",
+        choices=DATABASES,
+        default=os.environ.get("TEST_DATABASE") or "sqlite",
+        help="the database the suite runs on (default: sqlite; also TEST_DATABASE)",
+    )
+
+
+def _use_postgres() -> str:
+    """The URL of this run's PostgreSQL server, started here unless a parent process did."""
+    if not os.environ.get(POSTGRES_URL):
+        from tests.support.postgres import start_postgres
+
+        _state["postgres"] = start_postgres()
+        os.environ[POSTGRES_URL] = _state["postgres"].url
+    return os.environ[POSTGRES_URL]
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(early_config, parser, args):
     root = tempfile.mkdtemp(prefix="media-platform-tests-")
@@ -70,6 +100,11 @@ def pytest_load_initial_conftests(early_config, parser, args):
             "OLD_OUTPUTS_GRACE_SECONDS": "0",
         }
     )
+    if early_config.known_args_namespace.database == "postgresql":
+        os.environ["DATABASE_URL"] = _use_postgres()
+        os.environ.pop("TEST_DATABASE_NAME")
+    else:
+        os.environ.pop("DATABASE_URL", None)  # the embedded default, whatever the shell had
 
 
 def pytest_unconfigure(config):
@@ -77,6 +112,8 @@ def pytest_unconfigure(config):
     if redis is not None:
         redis.terminate()
         redis.wait(timeout=10)
+    if _state.get("postgres") is not None:
+        _state.pop("postgres").stop()
     if _state.get("root"):
         shutil.rmtree(_state["root"], ignore_errors=True)
 

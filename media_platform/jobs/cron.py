@@ -1,11 +1,12 @@
 """Periodic work, for `manage.py rqcron media_platform.jobs.cron`."""
 
+from django.conf import settings
 from rq import cron
 
 from media_platform.jobs.bulk import reconcile as bulk_reconcile
 from media_platform.jobs.maintenance import reconcile
 from media_platform.jobs.webhooks import sweep
 
-cron.register(reconcile, queue_name="low", interval=60)
+cron.register(reconcile, queue_name="low", interval=settings.RECONCILE_INTERVAL)
 cron.register(bulk_reconcile, queue_name="low", interval=60)
 cron.register(sweep, queue_name="webhooks", interval=30)

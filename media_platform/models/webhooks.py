@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils import timezone
 
+from .fields import JSONTextField
+
 
 class WebhookDelivery(models.Model):
     """One notification to send, written in the same transaction as the change it reports.
@@ -24,7 +26,7 @@ class WebhookDelivery(models.Model):
     subject = models.CharField(max_length=100, db_index=True)
     url = models.URLField(max_length=2000)
     headers_encrypted = models.TextField(blank=True, default="")
-    payload = models.JSONField()
+    payload = JSONTextField()
     event_key = models.CharField(max_length=250, unique=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING, db_index=True)
     attempts = models.PositiveIntegerField(default=0)

@@ -16,6 +16,11 @@ from .paths import cache_control, clean_name, content_type, storage_key
 from .ranges import parse_range
 
 CHUNK = 256 * 1024
+# Files that name others by relative URI (playlists, the DASH manifest, the storyboard's VTT). On S3
+# they are served from here rather than redirected: a player resolves those URIs against the URL it
+# read the file from, so each segment comes back here for a presigned redirect of its own, instead
+# of going to the bucket unsigned (which a private bucket refuses).
+REFERRING = (".m3u8", ".mpd", ".vtt")
 
 
 def _iter_range(handle, start: int, length: int):
@@ -63,10 +68,11 @@ def video_file(request, guid, name: str):
     store = storage()
     if key is None or not store.exists(key):
         raise Http404()
-    if name.endswith(".m3u8") and video.library.sign_key_requests:
-        with open_read(key) as handle:  # small; its key URIs get fresh signatures on every request
-            text = sign_playlist(handle.read().decode())
-        return _headers(HttpResponse(text), name, None)
+    sign = name.endswith(".m3u8") and video.library.sign_key_requests
+    if sign or (name.endswith(REFERRING) and not is_local(store)):
+        with open_read(key) as handle:  # small text; key URIs get fresh signatures on every request
+            text = handle.read().decode()
+        return _headers(HttpResponse(sign_playlist(text) if sign else text), name, None)
     if not is_local(store):
         return _headers(HttpResponseRedirect(store.url(key)), name, None)
     size = store.size(key)

@@ -54,7 +54,14 @@ class HashingReader(io.RawIOBase):
         return False
 
     def read(self, size: int = -1) -> bytes:
-        data = self.stream.read(CHUNK if size is None or size < 0 else min(size, CHUNK))
+        """Up to `size` bytes (a chunk when unbounded), short only at the end: boto3 takes a short
+        read of a stream it cannot seek for its end, and would store only what it got so far."""
+        wanted = CHUNK if size is None or size < 0 else size
+        parts, got = [], 0
+        while got < wanted and (part := self.stream.read(min(wanted - got, CHUNK))):
+            parts.append(part)
+            got += len(part)
+        data = b"".join(parts)
         self.size += len(data)
         if self.max_bytes is not None and self.size > self.max_bytes:
             raise UploadTooLarge(f"larger than {self.max_bytes} bytes")

@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from bench.stack import ROOT, free_port, platform_env, wait_port
+from tests.support.processes import kill_tree
 
 
 def _running(pid: int) -> bool:
@@ -44,8 +45,9 @@ def test_the_platform_comes_up_serves_and_stops_in_order(tmp_path, stop):
         output, _ = platform.communicate(timeout=60)
     finally:
         if platform.poll() is None:
-            platform.kill()
-            platform.communicate()
+            # with everything it started: a child left running keeps the output pipe open for ever
+            kill_tree(platform.pid)
+            platform.communicate(timeout=30)
 
     assert platform.returncode == 0, output
     pids = [int(line.rsplit("(pid ", 1)[1].rstrip(")")) for line in output.splitlines() if line.startswith("started ")]

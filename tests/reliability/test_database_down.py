@@ -1,6 +1,6 @@
-"""The database unavailable to a worker for a few seconds (SQLite's write lock held elsewhere, the
-worker giving up after one second): the RQ job is retried, never crashed or lost, and the process
-ends Finished, with no ffmpeg left running behind it."""
+"""The database unavailable to a worker for a few seconds (its write lock held elsewhere: SQLite's,
+or every table's on PostgreSQL; the worker giving up after one second): the RQ job is retried,
+never crashed or lost, and the process ends Finished, with no ffmpeg left running behind it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import time
 
 import django_rq
 import pytest
-from django.db import connection
 from rq.job import Job, JobStatus
 
 from media_platform.models import EncodingProcess, Video
@@ -30,7 +29,7 @@ def test_database_locked_when_the_job_starts_is_retried(bunny, library_keys, cli
     process = EncodingProcess.objects.get(video__guid=guid)
 
     # when a worker takes the job while another holds the database's write lock
-    with database_locked(connection.settings_dict["NAME"]):
+    with database_locked():
         worker = start_worker("default", **LOCK_WAIT)
         assert worker.wait(timeout=60) == 0  # the worker itself carries on
 
@@ -63,7 +62,7 @@ def test_database_locked_mid_encode_is_retried(bunny, library_keys, clip, fast_r
 
     # when the database stays locked mid-encode until the run gives up (progress cannot be written,
     # nor the process handed back to the queue)
-    with database_locked(connection.settings_dict["NAME"]):
+    with database_locked():
         wait_for(lambda: not _alive(horse), timeout=30)
     assert worker.wait(timeout=60) == 0
     wait_for(lambda: not any(_alive(pid) for pid in ffmpeg), timeout=5)  # no ffmpeg outlives its run

@@ -6,9 +6,12 @@ The normal suite runs a scaled-down load; `make chaos` runs the full one."""
 
 from __future__ import annotations
 
+import os
 import time
+import uuid
 
 import pytest
+from django.db import connection
 
 from bench.stack import start_stack
 from tests.support.load import (
@@ -21,11 +24,15 @@ from tests.support.load import (
     wait_drained,
 )
 from tests.support.media import make_clip
+from tests.support.postgres import create_database
 
 
 def stack_in(tmp_path, **env: str):
-    """A stack whose files all live under tmp_path (not the test process's folders)."""
+    """A stack whose files all live under tmp_path (not the test process's folders). On the PostgreSQL
+    run it gets a database of its own on the run's server, where its workers' claims really race."""
     folders = {name: str(tmp_path / name) for name in ("media", "work", "static")}
+    if connection.vendor == "postgresql":
+        env = {"DATABASE_URL": create_database(os.environ["DATABASE_URL"], f"stack_{uuid.uuid4().hex}"), **env}
     return start_stack(
         workers=2,
         extra_env={

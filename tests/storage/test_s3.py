@@ -27,9 +27,10 @@ def test_the_platform_runs_on_s3_storage(bunny, library_keys, clip, client, s3, 
     keys = s3.keys(s3_storage)
     assert f"{prefix}/playlist.m3u8" in keys and f"{prefix}/180p/video0.ts" in keys
     assert any(key.startswith(f"originals/{library_keys.id}/{guid}/") for key in keys)
-    redirect = client.get(f"/{guid}/playlist.m3u8")
+    assert client.get(f"/{guid}/playlist.m3u8").content.startswith(b"#EXTM3U")  # playlists from the web
+    redirect = client.get(f"/{guid}/180p/video0.ts")  # the rest from S3
     assert redirect.status_code == 302
-    assert requests.get(redirect["Location"], timeout=10).text.startswith("#EXTM3U")
+    assert requests.get(redirect["Location"], timeout=10).content[:1] == b"\x47"  # an MPEG-TS sync byte
 
 
 @pytest.mark.workers

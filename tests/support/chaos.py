@@ -11,10 +11,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import django_rq
+import psycopg
 from django.conf import settings
+from django.db import connection
 from rq.registry import ScheduledJobRegistry, StartedJobRegistry
 
-from tests.support.workers import QUEUES, subprocess_env
+from tests.support.workers import QUEUES, database_url, subprocess_env
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 60, interval: float = 0.1) -> None:
@@ -55,11 +57,21 @@ def scheduled_job_ids(queue: str = "default") -> list[str]:
 
 
 @contextmanager
-def database_locked(path: str) -> Iterator[None]:
-    """Hold SQLite's write lock on `path` (readers go on, in WAL mode; writers wait, then fail)."""
-    holder = sqlite3.connect(path, timeout=30, isolation_level=None)
+def database_locked() -> Iterator[None]:
+    """Hold the test database's write lock: readers go on, writers wait, then fail (after the
+    one second that tests.support.lock_wait_settings gives them)."""
+    if connection.vendor == "sqlite":
+        holder = sqlite3.connect(connection.settings_dict["NAME"], timeout=30, isolation_level=None)
+        begin, lock = "BEGIN IMMEDIATE", None  # SQLite's one write lock, as WAL has it
+    else:
+        holder = psycopg.connect(database_url(), autocommit=True)
+        # EXCLUSIVE mode lets plain reads through and stops every write, as SQLite's lock does
+        tables = ", ".join(connection.introspection.django_table_names(only_existing=True))
+        begin, lock = "BEGIN", f"LOCK TABLE {tables} IN EXCLUSIVE MODE"
     try:
-        holder.execute("BEGIN IMMEDIATE")
+        holder.execute(begin)
+        if lock:
+            holder.execute(lock)
         yield
         holder.execute("ROLLBACK")
     finally:

@@ -54,6 +54,15 @@ class Postgres:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def create_database(server_url: str, name: str) -> str:
+    """A new, empty database on the server at `server_url`; its URL."""
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return f"{server_url.rsplit('/', 1)[0]}/{name}"
+
+
 def _owner() -> dict:
     """Popen arguments that run the server as `postgres` when we are root."""
     if os.geteuid() != 0:

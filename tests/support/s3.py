@@ -61,3 +61,14 @@ def start_s3() -> S3Server:
     server = S3Server(None, free_port())
     server.start()
     return server
+
+
+def use_as_storage(settings, bucket: str, endpoint: str, *, public_endpoint: str | None = None) -> None:
+    """Point the platform's own storage (pytest-django's `settings`) at `bucket` on the S3 server at
+    `endpoint`, as config/settings.py does in production."""
+    options = {"bucket_name": bucket, "endpoint_url": endpoint, "public_endpoint_url": public_endpoint}
+    options |= {"access_key": KEY, "secret_key": SECRET, "region_name": REGION, "file_overwrite": True}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "media_platform.storage.backends.PublicUrlS3Storage", "OPTIONS": options},
+    }

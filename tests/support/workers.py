@@ -20,9 +20,17 @@ def run_burst(queues: list[str] | None = None, *, with_scheduler: bool = False, 
     worker.work(burst=True, with_scheduler=with_scheduler, logging_level="WARNING", max_jobs=max_jobs)
 
 
+def database_url() -> str:
+    """The URL of the database this test process uses now (its test database, once set up)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
 def subprocess_env() -> dict[str, str]:
     env = dict(os.environ)
-    env["DATABASE_URL"] = f"sqlite:///{connection.settings_dict['NAME']}"
+    env["DATABASE_URL"] = database_url()
     env["REDIS_URL"] = settings.REDIS_URL
     env["SSRF_ALLOWLIST"] = ",".join(settings.SSRF_ALLOWLIST)  # e.g. the tests' loopback S3 server
     return env
