@@ -33,6 +33,11 @@ if not SECRET_KEY:
     from config.secret import embedded_secret_key
 
     SECRET_KEY = embedded_secret_key(VAR_DIR)
+# Earlier keys, newest first: what they signed or encrypted still opens while new values use
+# SECRET_KEY. Stored secrets move to the new key with `manage.py rotate_secrets`.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+# Keys for stored secrets only, newest first (else derived from SECRET_KEY and its fallbacks).
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

@@ -89,9 +89,12 @@ class S3Location:
 
     @classmethod
     def from_json(cls, data: dict) -> S3Location:
+        """SecretUnreadable when the stored credentials cannot be decrypted: going on without them
+        would call the location unsigned, as if it were a public bucket."""
         fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        fields["access_key"] = decrypt(fields.get("access_key") or "") or None
-        fields["secret_key"] = decrypt(fields.get("secret_key") or "") or None
+        what = f"the credentials of s3://{fields.get('bucket', '')}/{fields.get('key', '')}"
+        fields["access_key"] = decrypt(fields.get("access_key") or "", what=what) or None
+        fields["secret_key"] = decrypt(fields.get("secret_key") or "", what=what) or None
         return cls(**fields)
 
     def masked(self) -> dict:

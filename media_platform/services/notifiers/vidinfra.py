@@ -11,14 +11,17 @@ kept encrypted on the process and on each delivery.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable
 
-from media_platform.crypto import decrypt
+from media_platform.crypto import SecretUnreadable, decrypt
 from media_platform.models import EncodingJob, EncodingOutput, EncodingProcess
 from media_platform.services.pipeline.notify import event_key
 from media_platform.services.webhooks import webhook_enqueue
 from media_platform.status import Event, ProcessStatus
 from media_platform.webhooks.payloads.vidinfra import FileFacts, FormatFacts, JobFacts, job_payload
+
+log = logging.getLogger(__name__)
 
 NOTIFY_EVENTS = {
     Event.QUEUED,
@@ -44,12 +47,23 @@ def notify(process: EncodingProcess, event: Event) -> None:
         dialect="vidinfra",
         subject=f"process:{process.pk}",
         process=fresh,
-        headers=webhook_headers(fresh) or None,
+        # Still sealed: opened only to send, where a value that cannot be read stops the delivery.
+        headers_encrypted=fresh.callback_headers_encrypted,
     )
 
 
 def webhook_headers(process: EncodingProcess) -> dict[str, str]:
-    return json.loads(decrypt(process.callback_headers_encrypted) or "{}")
+    return json.loads(decrypt(process.callback_headers_encrypted, what="the job's webhook headers") or "{}")
+
+
+def shown_headers(process: EncodingProcess) -> dict[str, str]:
+    """The headers as responses show them; none when they cannot be read (the delivery that
+    needs them records why it was not sent)."""
+    try:
+        return webhook_headers(process)
+    except SecretUnreadable as exc:
+        log.error("vidinfra job %s: %s", process.public_id, exc)
+        return {}
 
 
 def job_facts(process: EncodingProcess) -> JobFacts:
@@ -61,7 +75,7 @@ def job_facts(process: EncodingProcess) -> JobFacts:
         status=process.status,
         progress=process.progress,
         request=process.request or {},
-        headers=webhook_headers(process),
+        headers=shown_headers(process),
         error=process.fail_message,
         created_at=process.created_at,
         updated_at=process.updated_at,
