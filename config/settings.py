@@ -126,7 +126,12 @@ WORK_DIR = Path(os.environ.get("WORK_DIR", VAR_DIR / "work"))
 # --- Storage: local files by default, S3 when a bucket is named -------------------------
 S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+# Requests in flight when a tree of outputs goes to S3 (or comes back), and attempts per request.
+S3_TRANSFER_CONCURRENCY = int(os.environ.get("S3_TRANSFER_CONCURRENCY", "16"))
+S3_MAX_ATTEMPTS = int(os.environ.get("S3_MAX_ATTEMPTS", "5"))
 if AWS_STORAGE_BUCKET_NAME:
+    from config.s3 import s3_client_config
+
     default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -137,6 +142,7 @@ if AWS_STORAGE_BUCKET_NAME:
             "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
             "file_overwrite": True,
             "querystring_expire": int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "3600")),
+            "client_config": s3_client_config(concurrency=S3_TRANSFER_CONCURRENCY, attempts=S3_MAX_ATTEMPTS),
         },
     }
 else:

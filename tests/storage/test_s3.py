@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 import requests
 
@@ -9,8 +11,9 @@ from media_platform.engine.spec import Mp4Job, Rendition, ThumbnailJob, VideoSet
 from media_platform.models import EncodingProcess, Video
 from media_platform.services.pipeline import encoding_process_create
 from media_platform.storage.s3 import S3Error, S3Location, mask_url, parse_s3_url
+from media_platform.storage.s3 import upload_tree as upload_tree_s3
 from tests.support.bunny import create_video, get_video, upload
-from tests.support.s3 import KEY, REGION, SECRET
+from tests.support.s3 import KEY, REGION, SECRET, storage_settings
 from tests.support.workers import run_burst
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,20 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def s3_storage(s3, settings):
     bucket = s3.bucket()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": bucket,
-                "endpoint_url": s3.endpoint,
-                "access_key": KEY,
-                "secret_key": SECRET,
-                "region_name": REGION,
-                "file_overwrite": True,
-            },
-        },
-    }
+    settings.STORAGES = {**settings.STORAGES, "default": storage_settings(bucket, s3.endpoint)}
     return bucket
 
 
@@ -105,3 +95,40 @@ def test_a_url_python_cannot_parse_is_refused_and_still_masked():
     with pytest.raises(S3Error, match="is not an s3://bucket/path URL") as refused:
         parse_s3_url(url)
     assert "verysecret1234" not in str(refused.value)
+
+
+@pytest.fixture
+def rebinding_dns(monkeypatch):
+    """A name whose DNS answers with a public address the first time and with loopback after, as a
+    rebinding attacker's does. DNS is the outside edge faked here; the connections are real."""
+    real = socket.getaddrinfo
+    answers: list[str] = []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host != "s3.rebind.test":
+            return real(host, port, *args, **kwargs)
+        answers.append("93.184.215.14" if not answers else "127.0.0.1")
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (answers[-1], int(port)))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return answers
+
+
+def test_a_request_named_endpoint_rebinding_to_a_private_address_is_refused_at_connect_time(
+    s3_server, rebinding_dns, settings, tmp_path
+):
+    # given a location whose endpoint passes the check before the call, then resolves to loopback
+    settings.SSRF_ALLOWLIST = []
+    bucket = s3_server.bucket()
+    (tmp_path / "video0.ts").write_bytes(b"segment")
+    location = S3Location(bucket, "out", REGION, f"http://s3.rebind.test:{s3_server.port}", KEY, SECRET)
+
+    # when outputs are sent there
+    with pytest.raises(S3Error, match="is not allowed: s3.rebind.test resolves to 127.0.0.1") as refused:
+        upload_tree_s3(tmp_path, location)
+
+    # then the check before the call saw a public address, the connection refused loopback, and
+    # nothing reached the S3 server; the error is not one to retry
+    assert rebinding_dns[0] == "93.184.215.14" and "127.0.0.1" in rebinding_dns[1:]
+    assert not refused.value.retryable
+    assert s3_server.keys(bucket) == []

@@ -61,3 +61,23 @@ def start_s3() -> S3Server:
     server = S3Server(None, free_port())
     server.start()
     return server
+
+
+def storage_settings(bucket: str, endpoint: str) -> dict:
+    """STORAGES["default"] for the platform's own storage on this bucket, as settings.py builds it."""
+    from django.conf import settings
+
+    from config.s3 import s3_client_config
+
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint,
+        "access_key": KEY,
+        "secret_key": SECRET,
+        "region_name": REGION,
+        "file_overwrite": True,
+        "client_config": s3_client_config(
+            concurrency=settings.S3_TRANSFER_CONCURRENCY, attempts=settings.S3_MAX_ATTEMPTS
+        ),
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
