@@ -61,13 +61,20 @@ class HashingReader(io.RawIOBase):
     def seekable(self) -> bool:
         return False
 
-    def read(self, size: int = -1) -> bytes:
-        data = self.stream.read(CHUNK if size is None or size < 0 else min(size, CHUNK))
-        self.size += len(data)
-        if self.max_bytes is not None and self.size > self.max_bytes:
-            raise UploadTooLarge(f"larger than {self.max_bytes} bytes")
-        self.sha256.update(data)
-        return data
+    def read(self, size: int | None = -1) -> bytes:
+        """`size` bytes, fewer only at the end, as a file gives them: S3's transfer manager takes a
+        short read for the end of the stream (a request body arrives in pieces of any size)."""
+        if size is None or size < 0:
+            return b"".join(iter(lambda: self.read(CHUNK), b""))
+        pieces = []
+        while size > 0 and (data := self.stream.read(min(size, CHUNK))):
+            self.size += len(data)
+            if self.max_bytes is not None and self.size > self.max_bytes:
+                raise UploadTooLarge(f"larger than {self.max_bytes} bytes")
+            self.sha256.update(data)
+            pieces.append(data)
+            size -= len(data)
+        return b"".join(pieces)
 
     def readinto(self, buffer) -> int:  # type: ignore[override]
         data = self.read(len(buffer))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import socket
 
 import pytest
@@ -10,6 +12,7 @@ import requests
 from media_platform.engine.spec import Mp4Job, Rendition, ThumbnailJob, VideoSettings
 from media_platform.models import EncodingProcess, Video
 from media_platform.services.pipeline import encoding_process_create
+from media_platform.storage import save_stream
 from media_platform.storage.s3 import S3Error, S3Location, mask_url, parse_s3_url
 from media_platform.storage.s3 import upload_tree as upload_tree_s3
 from tests.support.bunny import create_video, get_video, upload
@@ -132,3 +135,33 @@ def test_a_request_named_endpoint_rebinding_to_a_private_address_is_refused_at_c
     assert rebinding_dns[0] == "93.184.215.14" and "127.0.0.1" in rebinding_dns[1:]
     assert not refused.value.retryable
     assert s3_server.keys(bucket) == []
+
+
+class Trickle(io.RawIOBase):
+    """A request body as a web server hands it over: pieces of whatever size arrived, never seekable."""
+
+    def __init__(self, data: bytes, piece: int):
+        self.data, self.piece, self.at = data, piece, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        size = self.piece if size is None or size < 0 else min(size, self.piece)
+        chunk = self.data[self.at : self.at + size]
+        self.at += len(chunk)
+        return chunk
+
+
+def test_an_upload_bigger_than_a_part_is_stored_whole_on_s3_storage(s3, s3_storage):
+    # given a 20 MiB body arriving in 64 KiB pieces (S3's transfer manager took a short read for
+    # the end of the stream: only 2 MiB of any upload were stored, and the upload was refused)
+    data = bytes(range(256)) * (20 * 4096)
+
+    # when it is streamed into the platform's S3 storage
+    stored = save_stream("originals/1/big", Trickle(data, 64 * 1024))
+
+    # then every byte is there, and the size and hash are the whole body's
+    assert stored.size == len(data) and stored.sha256 == hashlib.sha256(data).hexdigest()
+    body = s3.client().get_object(Bucket=s3_storage, Key="originals/1/big")["Body"].read()
+    assert hashlib.sha256(body).hexdigest() == stored.sha256
