@@ -26,10 +26,10 @@ MANIFESTS = {".m3u8", ".mpd"}
 ERRORS = (BotoCoreError, ClientError, RetriesExceededError)
 
 
-def transfer_config() -> TransferConfig:
+def transfer_config(multipart_threshold: int = 16 * MIB) -> TransferConfig:
     """Big files in 16 MiB parts, S3_TRANSFER_CONCURRENCY requests in flight across all files."""
     return TransferConfig(
-        multipart_threshold=16 * MIB,
+        multipart_threshold=multipart_threshold,
         multipart_chunksize=16 * MIB,
         max_concurrency=settings.S3_TRANSFER_CONCURRENCY,
         use_threads=True,
@@ -90,16 +90,19 @@ def tree(local_dir: Path) -> list[str]:
 
 
 def download_files(client, bucket: str, downloads: list[tuple[str, Path]]) -> None:
-    """Fetch objects to local paths in parallel (big ones in ranged parts)."""
+    """Fetch objects to local paths, many at once, each in one streamed GET: S3-compatible servers
+    that answer a ranged GET by re-reading the whole object (moto does) made ranged parts of a big
+    source slower than one stream, which already fills a link of its own."""
     for _, target in downloads:
         target.parent.mkdir(parents=True, exist_ok=True)
-    _run(client, lambda manager, item: manager.download(bucket, item[0], str(item[1])), downloads)
+    start = lambda manager, item: manager.download(bucket, item[0], str(item[1]))  # noqa: E731
+    _run(client, start, downloads, config=transfer_config(multipart_threshold=2**62))
 
 
-def _run(client, start: Callable, items: list) -> None:
+def _run(client, start: Callable, items: list, config: TransferConfig | None = None) -> None:
     if not items:
         return
-    with create_transfer_manager(client, transfer_config()) as manager:
+    with create_transfer_manager(client, config or transfer_config()) as manager:
         futures = [start(manager, item) for item in items]
         for future in futures:
             future.result()  # an error raised here makes the manager cancel what is still queued
