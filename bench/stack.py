@@ -58,12 +58,14 @@ class Stack:
         )
         return result.stdout
 
-    def spawn(self, command: list[str], *, cpus: str | None = None) -> subprocess.Popen:
+    def spawn(self, command: list[str], *, cpus: str | None = None, log: Path | None = None) -> subprocess.Popen:
+        """Start a child; its output goes to `log` when given, else nowhere."""
         if cpus:
             command = ["taskset", "-c", cpus, *command]
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (the child writes to it)
+        process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT)
+        if log:
+            output.close()
         self.children.append(process)
         return process
 
@@ -121,6 +123,15 @@ class Stack:
             f"{self.base}/library/{self.library['id']}/videos/{guid}", headers=self.headers, timeout=30
         ).json()
 
+    def upload_to_finished(self, source: Path, title: str) -> tuple[float, float, dict]:
+        """(upload seconds, upload → Finished seconds, the video), as a client sees them."""
+        guid = self.create_video(title)
+        started = time.perf_counter()
+        self.upload(guid, source)
+        uploaded = time.perf_counter()
+        video = self.wait_finished(guid)
+        return uploaded - started, time.perf_counter() - started, video
+
     def wait_finished(self, guid: str, timeout: float = 3600, interval: float = 0.5) -> dict:
         """Poll as a client would. Each poll costs the 2-core machine some milliseconds of CPU
         that the encode would otherwise have, so the interval is a trade of that against the
@@ -150,6 +161,7 @@ def start_stack(
     workers: int = 1,
     web_workers: int = 2,
     web_worker_class: str = "gthread",
+    web_log: Path | None = None,
     worker_cpus: list[str] | None = None,
     extra_env: dict | None = None,
 ) -> Stack:
@@ -165,7 +177,8 @@ def start_stack(
         [PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{web_port}",
          "--workers", str(web_workers), "--worker-class", web_worker_class, "--timeout", "3600",
          # (gunicorn turns a sync worker with threads into a gthread one)
-         *(["--threads", "8"] if web_worker_class == "gthread" else [])]
+         *(["--threads", "8"] if web_worker_class == "gthread" else [])],
+        log=web_log,
     )  # fmt: skip
     wait_port(web_port)
     stack.start_workers(workers, cpus=worker_cpus)
