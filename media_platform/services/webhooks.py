@@ -20,6 +20,7 @@ from django.utils import timezone
 from media_platform.crypto import SecretUnreadable, decrypt, encrypt
 from media_platform.models import Library, WebhookAttempt, WebhookDelivery
 from media_platform.net import guarded_session
+from media_platform.observability.metrics import record_webhook_failure
 from media_platform.services.queueing import enqueue, enqueue_in, enqueue_on_commit
 from media_platform.webhooks.signing import signature_headers
 
@@ -129,6 +130,8 @@ def _attempt(delivery: WebhookDelivery) -> bool:
     else:
         delivery.next_attempt_at = timezone.now() + timedelta(seconds=backoff_seconds(number))
     delivery.save()
+    if not ok:
+        record_webhook_failure(dialect=delivery.dialect, final=delivery.state == WebhookDelivery.State.FAILED)
     return ok
 
 
