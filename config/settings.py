@@ -242,6 +242,10 @@ CACHES = {
     }
 }
 
+# Rendered pages of the bunny video list each web process keeps (0: none); a change to anything a
+# page shows is seen by the next request (database triggers count the changes per library).
+BUNNY_LIST_CACHE_PAGES = int(os.environ.get("BUNNY_LIST_CACHE_PAGES", "256"))
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(10 * 1024**2)))
 
 # --- Deployment hardening ------------------------------------------------------------------
