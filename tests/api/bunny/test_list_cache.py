@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from media_platform.models import Caption, Collection, Library, TranscodingMessage, Video
@@ -122,3 +122,17 @@ def test_a_change_in_another_library_keeps_this_librarys_pages(bunny, library_ke
     Collection.objects.create(library=other, name="Theirs")
     Video.objects.create(library=other, title="Theirs")
     assert listing()[1] == 2
+
+
+def test_inside_a_transaction_the_page_is_rendered_with_its_own_writes(listing):
+    # given a kept page
+    listing()
+    assert listing()[1] == 2
+
+    # when a transaction changes a video and lists (its change is counted only at commit)
+    with transaction.atomic():
+        Video.objects.filter(guid=listing.guids[0]).update(title="Aardvark")
+        page, queries = listing()
+
+    # then the page was rendered, with the change
+    assert queries > 2 and page["items"][0]["title"] == "Aardvark"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import connection
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -58,8 +59,10 @@ class VideosApi(BunnyApiView):
             params.get("orderBy"),
         )
         # Kept pages are plain JSON, what clients ask for; a media type with parameters (indent=…)
-        # renders differently and is rendered each time.
-        if settings.BUNNY_LIST_CACHE_PAGES <= 0 or request.accepted_media_type != "application/json":
+        # renders differently and is rendered each time. Inside a transaction its own writes are
+        # not counted yet (PostgreSQL counts at commit): rendered each time too.
+        plain = request.accepted_media_type == "application/json"
+        if settings.BUNNY_LIST_CACHE_PAGES <= 0 or not plain or connection.in_atomic_block:
             return Response(self._page(*query))
         key = (self.library.pk, *query)
         version = library_content_version(library_id=self.library.pk)  # before the page: see page_cache
