@@ -59,15 +59,23 @@ class Stack:
         return result.stdout
 
     def spawn(
-        self, command: list[str], *, cpus: str | None = None, cwd: Path = ROOT, env: dict | None = None, log=None
+        self,
+        command: list[str],
+        *,
+        cpus: str | None = None,
+        cwd: Path = ROOT,
+        env: dict | None = None,
+        log: Path | None = None,
     ) -> subprocess.Popen:
-        """A child of the stack; `log` (an open file) takes its output, which is discarded otherwise."""
+        """A child of the stack; its output is appended to the file `log` when given, else discarded."""
         if cpus:
             command = ["taskset", "-c", cpus, *command]
-        output = log or subprocess.DEVNULL
+        output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (the child writes to it)
         process = subprocess.Popen(
             command, cwd=cwd, env=env or self.env, stdout=output, stderr=subprocess.STDOUT if log else output
         )
+        if log:
+            output.close()
         self.children.append(process)
         return process
 
@@ -125,6 +133,15 @@ class Stack:
             f"{self.base}/library/{self.library['id']}/videos/{guid}", headers=self.headers, timeout=30
         ).json()
 
+    def upload_to_finished(self, source: Path, title: str) -> tuple[float, float, dict]:
+        """(upload seconds, upload → Finished seconds, the video), as a client sees them."""
+        guid = self.create_video(title)
+        started = time.perf_counter()
+        self.upload(guid, source)
+        uploaded = time.perf_counter()
+        video = self.wait_finished(guid)
+        return uploaded - started, time.perf_counter() - started, video
+
     def wait_finished(self, guid: str, timeout: float = 3600, interval: float = 0.5) -> dict:
         """Poll as a client would. Each poll costs the 2-core machine some milliseconds of CPU
         that the encode would otherwise have, so the interval is a trade of that against the
@@ -154,6 +171,7 @@ def start_stack(
     workers: int = 1,
     web_workers: int = 2,
     web_worker_class: str = "gthread",
+    web_log: Path | None = None,
     worker_cpus: list[str] | None = None,
     extra_env: dict | None = None,
 ) -> Stack:
@@ -169,7 +187,8 @@ def start_stack(
         [PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{web_port}",
          "--workers", str(web_workers), "--worker-class", web_worker_class, "--timeout", "3600",
          # (gunicorn turns a sync worker with threads into a gthread one)
-         *(["--threads", "8"] if web_worker_class == "gthread" else [])]
+         *(["--threads", "8"] if web_worker_class == "gthread" else [])],
+        log=web_log,
     )  # fmt: skip
     wait_port(web_port)
     stack.start_workers(workers, cpus=worker_cpus)

@@ -33,6 +33,11 @@ if not SECRET_KEY:
     from config.secret import embedded_secret_key
 
     SECRET_KEY = embedded_secret_key(VAR_DIR)
+# Earlier keys, newest first: what they signed or encrypted still opens while new values use
+# SECRET_KEY. Stored secrets move to the new key with `manage.py rotate_secrets`.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+# Keys for stored secrets only, newest first (else derived from SECRET_KEY and its fallbacks).
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -53,6 +58,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "media_platform.observability.middleware.OperatorMiddleware",  # /healthz /readyz /metrics; request metrics
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -124,7 +130,12 @@ S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
 # playback redirects and presigned URLs are signed for it.
 S3_PUBLIC_ENDPOINT_URL = os.environ.get("S3_PUBLIC_ENDPOINT_URL") or None
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+# Requests in flight when a tree of outputs goes to S3 (or comes back), and attempts per request.
+S3_TRANSFER_CONCURRENCY = int(os.environ.get("S3_TRANSFER_CONCURRENCY", "16"))
+S3_MAX_ATTEMPTS = int(os.environ.get("S3_MAX_ATTEMPTS", "5"))
 if AWS_STORAGE_BUCKET_NAME:
+    from config.s3 import s3_client_config
+
     default_storage = {
         "BACKEND": "media_platform.storage.backends.PublicUrlS3Storage",
         "OPTIONS": {
@@ -136,6 +147,7 @@ if AWS_STORAGE_BUCKET_NAME:
             "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
             "file_overwrite": True,
             "querystring_expire": int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "3600")),
+            "client_config": s3_client_config(concurrency=S3_TRANSFER_CONCURRENCY, attempts=S3_MAX_ATTEMPTS),
         },
     }
 else:
@@ -236,6 +248,10 @@ CACHES = {
     }
 }
 
+# Rendered pages of the bunny video list each web process keeps (0: none); a change to anything a
+# page shows is seen by the next request (database triggers count the changes per library).
+BUNNY_LIST_CACHE_PAGES = int(os.environ.get("BUNNY_LIST_CACHE_PAGES", "256"))
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(10 * 1024**2)))
 
 # --- Deployment hardening ------------------------------------------------------------------
@@ -254,11 +270,33 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# --- The operator's view -------------------------------------------------------------------
+# LOG_FORMAT=json: one JSON object per line from every process (gunicorn's logs too, through
+# gunicorn.conf.py); RQ workers log through the same root handler.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "media_platform.observability.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_FORMAT == "json" else "plain"}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`, and not at all without one.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# /readyz gives the database, Redis and storage this many seconds, together, to answer.
+READINESS_TIMEOUT = float(os.environ.get("READINESS_TIMEOUT", "2"))
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from media_platform.observability.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )

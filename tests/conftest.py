@@ -87,6 +87,7 @@ def _marked_for_what_it_starts(request, monkeypatch):
     if unmarked:
         pytest.fail(f"this test starts {', '.join(unmarked)} but is not marked so: add @pytest.mark.<name>")
 
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's, and on PostgreSQL, before it drops the test database, the end of the sessions

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -30,16 +29,11 @@ def platform_once(seconds: int, source: Path) -> tuple[float, float, dict]:
     """(upload seconds, upload → Finished seconds, the video) on a fresh platform."""
     stack = start_stack(workers=1)
     try:
-        guid = stack.create_video(f"bench {seconds}s")
-        started = time.perf_counter()
-        stack.upload(guid, source)
-        uploaded = time.perf_counter()
-        video = stack.wait_finished(guid)
-        finished = time.perf_counter()
+        upload_s, platform_s, video = stack.upload_to_finished(source, f"bench {seconds}s")
     finally:
         stack.stop()
     assert video["status"] == 4, video["transcodingMessages"]
-    return uploaded - started, finished - started, video
+    return upload_s, platform_s, video
 
 
 def measure(seconds: int, repeat: int) -> dict:

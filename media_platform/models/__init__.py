@@ -1,7 +1,7 @@
 from .bulk import BulkCommand
 from .collection import Collection
 from .encoding import EncodingChunk, EncodingJob, EncodingOutput, EncodingProcess
-from .library import Library
+from .library import Library, LibraryContentVersion
 from .messages import TranscodingMessage
 from .video import Caption, Video
 from .webhooks import WebhookAttempt, WebhookDelivery
@@ -15,6 +15,7 @@ __all__ = [
     "EncodingOutput",
     "EncodingProcess",
     "Library",
+    "LibraryContentVersion",
     "TranscodingMessage",
     "Video",
     "WebhookAttempt",

@@ -52,3 +52,17 @@ class Library(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (#{self.pk})"
+
+
+class LibraryContentVersion(models.Model):
+    """How many times anything a library's video list shows has changed: a video, its captions or
+    transcoding messages, a collection, the library itself. Database triggers count it, at commit,
+    whatever code wrote (services, the pipeline's updates, the admin, raw SQL), so a rendered page
+    kept under one version is known stale by the next request. No foreign key: the count may
+    outlive its library for a moment at deletion, and must never block it."""
+
+    library_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"library {self.library_id}: version {self.version}"

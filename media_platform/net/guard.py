@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from urllib.parse import urlparse
 
 import requests
+from botocore.awsrequest import AWSHTTPConnection, AWSHTTPConnectionPool, AWSHTTPSConnection, AWSHTTPSConnectionPool
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -100,6 +101,34 @@ class GuardedAdapter(HTTPAdapter):
     def init_poolmanager(self, *args, **kwargs):
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = {"http": GuardedHTTPPool, "https": GuardedHTTPSPool}
+
+
+class GuardedAWSHTTPConnection(GuardMixin, AWSHTTPConnection):
+    pass
+
+
+class GuardedAWSHTTPSConnection(GuardMixin, AWSHTTPSConnection):
+    pass
+
+
+class GuardedAWSHTTPPool(AWSHTTPConnectionPool):
+    ConnectionCls = GuardedAWSHTTPConnection
+
+
+class GuardedAWSHTTPSPool(AWSHTTPSConnectionPool):
+    ConnectionCls = GuardedAWSHTTPSConnection
+
+
+def guard_boto_client(client):
+    """The boto3 client, its every connection checked like a guarded_session's: for endpoints
+    named in requests, whose DNS may answer differently once the check before the call is done.
+    botocore has no public hook for its connection classes; its HTTP session keeps them in one
+    mapping, given to each pool manager it makes (a test proves this still holds)."""
+    http = client._endpoint.http_session
+    pools = {"http": GuardedAWSHTTPPool, "https": GuardedAWSHTTPSPool}
+    http._pool_classes_by_scheme = pools
+    http._manager.pool_classes_by_scheme = pools
+    return client
 
 
 def guarded_session(max_redirects: int = 5) -> requests.Session:

@@ -3,21 +3,28 @@ them, signed when the library asks for signed key requests."""
 
 from __future__ import annotations
 
+import logging
 import re
 
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_safe
 
+from media_platform.crypto import SecretUnreadable
 from media_platform.models import EncodingJob
 from media_platform.services.pipeline.keys import content_key, key_url_prefix, signature_valid, signed_key_url
 
+log = logging.getLogger(__name__)
 KEY_URI = re.compile(r'(#EXT-X-KEY:[^\n]*?URI=")([^"]+)(")')
 
 
 @require_safe
 def content_key_view(request, public_id: str):
     row = EncodingJob.objects.filter(public_id=public_id).select_related("process__library").first()
-    key = content_key(row) if row is not None else None
+    try:
+        key = content_key(row) if row is not None else None
+    except SecretUnreadable as exc:
+        log.error("content key %s: %s", public_id, exc)
+        return HttpResponse("This key cannot be read on this server.", status=500)
     if key is None:
         raise Http404()
     if row.process.library.sign_key_requests:

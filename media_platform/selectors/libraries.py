@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from media_platform.crypto import hash_key
-from media_platform.models import Library
+from media_platform.models import Library, LibraryContentVersion
 
 
 def library_by_key(key: str) -> tuple[Library, bool] | None:
@@ -15,3 +15,9 @@ def library_by_key(key: str) -> tuple[Library, bool] | None:
     if library is None:
         return None
     return library, library.read_only_api_key_hash == digest
+
+
+def library_content_version(*, library_id: int) -> int:
+    """The count of changes to what the library's video list shows (see LibraryContentVersion)."""
+    version = LibraryContentVersion.objects.filter(library_id=library_id).values_list("version", flat=True).first()
+    return version or 0

@@ -17,9 +17,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from media_platform.crypto import decrypt, encrypt
+from media_platform.crypto import SecretUnreadable, decrypt, encrypt
 from media_platform.models import Library, WebhookAttempt, WebhookDelivery
 from media_platform.net import guarded_session
+from media_platform.observability.metrics import record_webhook_failure
 from media_platform.services.queueing import enqueue, enqueue_in, enqueue_on_commit
 from media_platform.webhooks.signing import signature_headers
 
@@ -39,8 +40,10 @@ def webhook_enqueue(
     process=None,
     video_guid=None,
     headers: dict[str, str] | None = None,
+    headers_encrypted: str = "",
 ) -> WebhookDelivery | None:
-    """Record a delivery (once per event_key) in the caller's transaction; sent after commit."""
+    """Record a delivery (once per event_key) in the caller's transaction; sent after commit.
+    Extra headers come in the clear (`headers`) or already sealed (`headers_encrypted`)."""
     if not url:
         return None
     delivery, created = WebhookDelivery.objects.get_or_create(
@@ -53,7 +56,7 @@ def webhook_enqueue(
             "subject": subject,
             "process": process,
             "video_guid": video_guid,
-            "headers_encrypted": encrypt(json.dumps(headers)) if headers else "",
+            "headers_encrypted": encrypt(json.dumps(headers)) if headers else headers_encrypted,
         },
     )
     if created:
@@ -67,14 +70,26 @@ def backoff_seconds(attempt: int) -> float:
     return min(settings.WEBHOOK_BACKOFF_BASE * 2 ** (attempt - 1), 3600)
 
 
-def _send(delivery: WebhookDelivery) -> tuple[int | None, str, str]:
-    body = json.dumps(delivery.payload, separators=(",", ":")).encode()
+class NotSent(Exception):
+    """The delivery must not go out at all (its signing secret or headers cannot be read)."""
+
+
+def _headers(delivery: WebhookDelivery, body: bytes) -> dict[str, str]:
     headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
-    secret = decrypt(delivery.library.webhook_secret_encrypted)
+    try:
+        secret = decrypt(delivery.library.webhook_secret_encrypted, what="the library's webhook signing secret")
+        extra = json.loads(decrypt(delivery.headers_encrypted, what="the webhook's headers") or "{}")
+    except SecretUnreadable as exc:
+        raise NotSent(f"not sent: {exc}") from exc  # never unsigned, never without its headers
     if secret:
         headers.update(signature_headers(secret, body))
-    if delivery.headers_encrypted:
-        headers.update(json.loads(decrypt(delivery.headers_encrypted) or "{}"))
+    headers.update(extra)
+    return headers
+
+
+def _send(delivery: WebhookDelivery) -> tuple[int | None, str, str]:
+    body = json.dumps(delivery.payload, separators=(",", ":")).encode()
+    headers = _headers(delivery, body)
     try:
         with guarded_session() as session:
             response = session.post(
@@ -87,7 +102,13 @@ def _send(delivery: WebhookDelivery) -> tuple[int | None, str, str]:
 
 def _attempt(delivery: WebhookDelivery) -> bool:
     started = time.monotonic()
-    status_code, error, excerpt = _send(delivery)
+    try:
+        status_code, error, excerpt = _send(delivery)
+    except NotSent as exc:
+        log.error("webhook delivery %s: %s", delivery.pk, exc)
+        status_code, error, excerpt, final = None, str(exc), "", True
+    else:
+        final = False
     ok = status_code is not None and 200 <= status_code < 300
     number = delivery.attempts + 1
     WebhookAttempt.objects.create(
@@ -104,11 +125,13 @@ def _attempt(delivery: WebhookDelivery) -> bool:
     if ok:
         delivery.state = WebhookDelivery.State.DELIVERED
         delivery.delivered_at = timezone.now()
-    elif number >= settings.WEBHOOK_MAX_ATTEMPTS:
+    elif final or number >= settings.WEBHOOK_MAX_ATTEMPTS:
         delivery.state = WebhookDelivery.State.FAILED
     else:
         delivery.next_attempt_at = timezone.now() + timedelta(seconds=backoff_seconds(number))
     delivery.save()
+    if not ok:
+        record_webhook_failure(dialect=delivery.dialect, final=delivery.state == WebhookDelivery.State.FAILED)
     return ok
 
 

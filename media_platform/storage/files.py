@@ -13,14 +13,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, cast
 
+from botocore.exceptions import ClientError
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
+
+from . import transfer
 
 CHUNK = 1024 * 1024
 
 
 class UploadTooLarge(Exception):
     pass
+
+
+class StorageUnavailable(OSError):
+    """The object storage failed a transfer after the client's own retries: an environment fault
+    (an OSError, so the pipeline retries the job), not the input's."""
 
 
 @dataclass(frozen=True)
@@ -53,20 +61,20 @@ class HashingReader(io.RawIOBase):
     def seekable(self) -> bool:
         return False
 
-    def read(self, size: int = -1) -> bytes:
-        """Up to `size` bytes (a chunk when unbounded), short only at the end: boto3 takes a short
-        read of a stream it cannot seek for its end, and would store only what it got so far."""
-        wanted = CHUNK if size is None or size < 0 else size
-        parts, got = [], 0
-        while got < wanted and (part := self.stream.read(min(wanted - got, CHUNK))):
-            parts.append(part)
-            got += len(part)
-        data = b"".join(parts)
-        self.size += len(data)
-        if self.max_bytes is not None and self.size > self.max_bytes:
-            raise UploadTooLarge(f"larger than {self.max_bytes} bytes")
-        self.sha256.update(data)
-        return data
+    def read(self, size: int | None = -1) -> bytes:
+        """`size` bytes, fewer only at the end, as a file gives them: S3's transfer manager takes a
+        short read for the end of the stream (a request body arrives in pieces of any size)."""
+        if size is None or size < 0:
+            return b"".join(iter(lambda: self.read(CHUNK), b""))
+        pieces = []
+        while size > 0 and (data := self.stream.read(min(size, CHUNK))):
+            self.size += len(data)
+            if self.max_bytes is not None and self.size > self.max_bytes:
+                raise UploadTooLarge(f"larger than {self.max_bytes} bytes")
+            self.sha256.update(data)
+            pieces.append(data)
+            size -= len(data)
+        return b"".join(pieces)
 
     def readinto(self, buffer) -> int:
         data = self.read(len(buffer))
@@ -122,38 +130,62 @@ def size_of(name: str) -> int:
 
 @contextmanager
 def local_copy(name: str, workdir: Path) -> Iterator[Path]:
-    """A path ffmpeg can read: the file itself on local storage, a streamed copy otherwise."""
+    """A path ffmpeg can read: the file itself on local storage, a downloaded copy otherwise."""
     store = storage()
     if is_local(store):
         yield Path(store.path(name))
         return
     target = workdir / ("source" + Path(name).suffix)
-    with store.open(name, "rb") as source, open(target, "wb") as handle:
-        shutil.copyfileobj(source, handle, CHUNK)
+    download_files([(name, target)])
     yield target
 
 
 def upload_tree(local_dir: Path, prefix: str) -> list[tuple[str, int]]:
-    """Copy a folder of outputs under `prefix`; playlists and manifests go last, so a reader
-    who finds one always finds every segment it names."""
-    files = sorted((p for p in local_dir.rglob("*") if p.is_file()), key=publish_order)
+    """Copy a folder of outputs under `prefix`: locally by renames, to S3 in parallel. Playlists
+    and manifests go last (see transfer.publish_waves), so a reader who finds one always finds
+    every segment it names."""
     store = storage()
-    written = []
-    for path in files:
-        name = f"{prefix.rstrip('/')}/{path.relative_to(local_dir).as_posix()}"
-        size = path.stat().st_size
-        if is_local(store):
-            target = Path(store.path(name))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(path, target)  # a rename on the same filesystem
-        else:
-            save_file(name, path)
-        written.append((name, size))
-    return written
+    prefix = prefix.rstrip("/")
+    if is_local(store):
+        return [_move_into(store, local_dir / relative, f"{prefix}/{relative}")
+                for wave in transfer.publish_waves(transfer.tree(local_dir)) for relative in wave]  # fmt: skip
+    client, bucket, key_of = _s3(store)
+    try:
+        written = transfer.upload_tree(
+            client,
+            bucket,
+            local_dir,
+            key_of=lambda relative: key_of(f"{prefix}/{relative}"),
+            extra_of=lambda relative: _write_parameters(store, relative),
+        )
+    except transfer.ERRORS as exc:
+        raise StorageUnavailable(f"storing outputs under {prefix} failed: {exc}") from exc
+    return [(f"{prefix}/{relative}", size) for relative, size in written]
 
 
-def publish_order(path: Path) -> tuple[int, str]:
-    return (1 if path.suffix in {".m3u8", ".mpd", ".vtt"} else 0, path.as_posix())
+def _move_into(store: Storage, path: Path, name: str) -> tuple[str, int]:
+    size = path.stat().st_size
+    target = Path(store.path(name))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(path, target)  # a rename on the same filesystem
+    return name, size
+
+
+def _s3(store: Storage):
+    """The S3 storage's client (thread-safe, shared by the transfer threads), bucket, and the key
+    it gives a name (django-storages adds its `location` prefix)."""
+    from storages.utils import clean_name
+
+    return store.connection.meta.client, store.bucket_name, lambda name: store._normalize_name(clean_name(name))
+
+
+def _write_parameters(store: Storage, name: str) -> dict:
+    """What django-storages' own save would send: its object parameters and default ACL, with the
+    content type the playback URLs use."""
+    params = {"ContentType": transfer.content_type(name), **store.get_object_parameters(name)}
+    if store.default_acl and "ACL" not in params:
+        params["ACL"] = store.default_acl
+    return params
 
 
 def delete_prefix(prefix: str) -> int:
@@ -210,8 +242,19 @@ def copy_tree(source_prefix: str, target_prefix: str) -> int:
     return len(names)
 
 
-def download_file(name: str, target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with storage().open(name, "rb") as source, open(target, "wb") as handle:
-        shutil.copyfileobj(source, handle, CHUNK)
-    return target
+def download_files(pairs: list[tuple[str, Path]]) -> None:
+    """Copy stored files to local paths: locally one after another, from S3 in parallel."""
+    store = storage()
+    if is_local(store):
+        for name, target in pairs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with store.open(name, "rb") as source, open(target, "wb") as handle:
+                shutil.copyfileobj(source, handle, CHUNK)
+        return
+    client, bucket, key_of = _s3(store)
+    try:
+        transfer.download_files(client, bucket, [(key_of(name), target) for name, target in pairs])
+    except transfer.ERRORS as exc:
+        if isinstance(exc, ClientError) and exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
+            raise FileNotFoundError(f"not in storage: {exc}") from exc
+        raise StorageUnavailable(f"reading from storage failed: {exc}") from exc

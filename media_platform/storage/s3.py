@@ -6,33 +6,20 @@ Any S3-compatible server works: the request's endpoint, else the S3_ENDPOINT_URL
 
 from __future__ import annotations
 
-import mimetypes
 import uuid
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 import boto3
-from boto3.s3.transfer import TransferConfig
 from botocore import UNSIGNED
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 from django.conf import settings
 
 from media_platform.crypto import decrypt, encrypt, mask
-from media_platform.net import url_host_problem
+from media_platform.net import blocked_reason, guard_boto_client, url_host_problem
 
-from .files import publish_order
-
-# Big outputs go up (and sources come down) in 16 MB parts, four at a time.
-TRANSFER = TransferConfig(multipart_threshold=16 * 1024**2, multipart_chunksize=16 * 1024**2, max_concurrency=4)
-CONTENT_TYPES = {
-    ".m3u8": "application/vnd.apple.mpegurl",
-    ".ts": "video/mp2t",
-    ".mpd": "application/dash+xml",
-    ".vtt": "text/vtt",
-}
+from . import transfer
 
 
 class S3Error(Exception):
@@ -62,9 +49,14 @@ class S3Location:
     def child(self, name: str) -> S3Location:
         return replace(self, key=f"{self.key.rstrip('/')}/{name}".lstrip("/"))
 
-    def client(self) -> Any:
+    @property
+    def request_named_endpoint(self) -> bool:
+        return bool(self.endpoint) and not _same_endpoint(self.endpoint, settings.S3_ENDPOINT_URL)
+
+    def client(self):
         """A client for this location only. A request-named endpoint is checked against the SSRF
-        rules each time; without keys the requests go unsigned (a public bucket), never with the
+        rules before the call, and again at every connection (its DNS may answer differently the
+        second time); without keys the requests go unsigned (a public bucket), never with the
         platform's own credentials."""
         if problem := endpoint_problem(self.endpoint):
             raise S3Error(f"the S3 endpoint {self.endpoint} is not allowed: {problem}")
@@ -73,15 +65,16 @@ class S3Location:
             aws_secret_access_key=self.secret_key or None,
             region_name=self.region or None,
         )
-        options: dict = {"retries": {"max_attempts": 3, "mode": "standard"}, "connect_timeout": 10, "read_timeout": 60}
+        options: dict = {"connect_timeout": 10, "read_timeout": 60}
         if not (self.access_key and self.secret_key):
             options["signature_version"] = UNSIGNED
         try:
-            return session.client(
-                "s3", endpoint_url=self.endpoint or settings.S3_ENDPOINT_URL, config=Config(**options)
+            client = session.client(
+                "s3", endpoint_url=self.endpoint or settings.S3_ENDPOINT_URL, config=transfer.client_config(**options)
             )
         except (BotoCoreError, ValueError) as exc:  # a region or endpoint boto3 cannot use
             raise S3Error(f"{self.url}: {exc}") from exc
+        return guard_boto_client(client) if self.request_named_endpoint else client
 
     # --- stored form: secrets encrypted; shown form: secrets masked ---------------------------
     def to_json(self) -> dict:
@@ -92,9 +85,12 @@ class S3Location:
 
     @classmethod
     def from_json(cls, data: dict) -> S3Location:
+        """SecretUnreadable when the stored credentials cannot be decrypted: going on without them
+        would call the location unsigned, as if it were a public bucket."""
         fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        fields["access_key"] = decrypt(fields.get("access_key") or "") or None
-        fields["secret_key"] = decrypt(fields.get("secret_key") or "") or None
+        what = f"the credentials of s3://{fields.get('bucket', '')}/{fields.get('key', '')}"
+        fields["access_key"] = decrypt(fields.get("access_key") or "", what=what) or None
+        fields["secret_key"] = decrypt(fields.get("secret_key") or "", what=what) or None
         return cls(**fields)
 
     def masked(self) -> dict:
@@ -150,6 +146,8 @@ def mask_url(url: str) -> str:
 
 
 def _error(exc: Exception, location: S3Location) -> S3Error:
+    if reason := blocked_reason(exc):  # the guard refused the address connected to
+        return S3Error(f"the S3 endpoint {location.endpoint} is not allowed: {reason}")
     if isinstance(exc, ClientError):
         code = exc.response.get("Error", {}).get("Code", "")
         if code in ("NoSuchBucket",):
@@ -196,28 +194,34 @@ def check_writable(location: S3Location) -> None:
 
 def download_object(location: S3Location, target: Path) -> int:
     try:
-        location.client().download_file(location.bucket, location.key, str(target), Config=TRANSFER)
-    except (BotoCoreError, ClientError) as exc:
+        transfer.download_files(location.client(), location.bucket, [(location.key, target)])
+    except transfer.ERRORS as exc:
         raise _error(exc, location) from exc
     return target.stat().st_size
 
 
 def upload_tree(local_dir: Path, location: S3Location) -> list[tuple[str, int]]:
-    """Upload a folder under location.key; playlists and manifests last."""
+    """Upload a folder under location.key, in parallel; playlists and manifests last."""
+    extra: dict = {"ACL": "public-read"} if location.public_read else {}
+
+    def key_of(name: str) -> str:
+        return f"{location.key.strip('/')}/{name}".lstrip("/")
+
+    try:
+        written = transfer.upload_tree(
+            location.client(),
+            location.bucket,
+            local_dir,
+            key_of=key_of,
+            extra_of=lambda name: {"ContentType": transfer.content_type(name), **extra},
+        )
+    except transfer.ERRORS as exc:
+        raise _error(exc, location) from exc
+    return [(key_of(name), size) for name, size in written]
+
+
+def delete_keys(location: S3Location, keys: list[str]) -> None:
     client = location.client()
-    written = []
-    for path in sorted((p for p in local_dir.rglob("*") if p.is_file()), key=publish_order):
-        key = f"{location.key.strip('/')}/{path.relative_to(local_dir).as_posix()}".lstrip("/")
-        extra = {
-            "ContentType": CONTENT_TYPES.get(path.suffix)
-            or mimetypes.guess_type(path.name)[0]
-            or "application/octet-stream"
-        }
-        if location.public_read:
-            extra["ACL"] = "public-read"
-        try:
-            client.upload_file(str(path), location.bucket, key, ExtraArgs=extra, Config=TRANSFER)
-        except (BotoCoreError, ClientError) as exc:
-            raise _error(exc, location) from exc
-        written.append((key, path.stat().st_size))
-    return written
+    for start in range(0, len(keys), 1000):
+        batch = [{"Key": key} for key in keys[start : start + 1000]]
+        client.delete_objects(Bucket=location.bucket, Delete={"Objects": batch, "Quiet": True})

@@ -4,6 +4,7 @@ retry the process fails with a message naming the storage, and the original is u
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -41,25 +42,37 @@ def original(library_keys, clip) -> Path:
 
 
 @pytest.fixture
-def s3_down_after(s3, monkeypatch):
-    """s3_down_after(n): the S3 server stops (once) just before the engine's (n+1)th file upload."""
+def s3_down_after(s3, monkeypatch, settings):
+    """s3_down_after(n): the S3 server stops (once) when n files are stored, before any other goes
+    up (uploads run in parallel: the (n+1)th waits for the first n, later ones for the stop)."""
+    settings.S3_MAX_ATTEMPTS = 2  # the client's own retry, kept short: RQ's retry is watched here
     uploaded: list[str] = []
-    stopped = []
+    started: list[str] = []
+    lock, stopped = threading.Lock(), threading.Event()
     real_client = S3Location.client
 
     def arm(count: int) -> list[str]:
+        def before_send(request, **_):
+            with lock:
+                number = len(started)
+                started.append(request.url)
+            if number == count and not stopped.is_set():
+                deadline = time.time() + 30
+                while len(uploaded) < count and time.time() < deadline:
+                    time.sleep(0.01)
+                s3.stop()
+                stopped.set()
+            elif number > count:
+                stopped.wait(30)
+
+        def after_call(http_response, **_):
+            if http_response.status_code == 200:
+                uploaded.append(http_response.url)
+
         def client(location):
             boto = real_client(location)
-            real_upload = boto.upload_file
-
-            def upload_file(filename, bucket, key, **options):
-                if len(uploaded) == count and not stopped:
-                    stopped.append(key)
-                    s3.stop()
-                real_upload(filename, bucket, key, **options)
-                uploaded.append(key)
-
-            boto.upload_file = upload_file
+            boto.meta.events.register("before-send.s3.PutObject", before_send)
+            boto.meta.events.register("after-call.s3.PutObject", after_call)
             return boto
 
         monkeypatch.setattr(S3Location, "client", client)

@@ -105,9 +105,8 @@ class Production(Stack):
 
     def start_role(self, name: str, command: list[str]) -> Role:
         role = self.roles.get(name) or Role(name, command, self.folder(name))
-        log = open(self.root / "logs" / f"{name}.log", "ab")  # noqa: SIM115 (the child writes to it)
+        log = self.root / "logs" / f"{name}.log"
         role.process = self.spawn(self.command(name, command), cwd=role.folder, env=self.role_env(role.folder), log=log)
-        log.close()
         role.starts += 1
         self.roles[name] = role
         return role

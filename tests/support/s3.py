@@ -63,12 +63,25 @@ def start_s3() -> S3Server:
     return server
 
 
-def use_as_storage(settings, bucket: str, endpoint: str, *, public_endpoint: str | None = None) -> None:
-    """Point the platform's own storage (pytest-django's `settings`) at `bucket` on the S3 server at
-    `endpoint`, as config/settings.py does in production."""
+def storage_settings(bucket: str, endpoint: str, *, public_endpoint: str | None = None) -> dict:
+    """STORAGES["default"] for the platform's own storage on `bucket` at `endpoint`, as
+    config/settings.py builds it in production."""
+    from django.conf import settings
+
+    from config.s3 import s3_client_config
+
     options = {"bucket_name": bucket, "endpoint_url": endpoint, "public_endpoint_url": public_endpoint}
     options |= {"access_key": KEY, "secret_key": SECRET, "region_name": REGION, "file_overwrite": True}
+    options["client_config"] = s3_client_config(
+        concurrency=settings.S3_TRANSFER_CONCURRENCY, attempts=settings.S3_MAX_ATTEMPTS
+    )
+    return {"BACKEND": "media_platform.storage.backends.PublicUrlS3Storage", "OPTIONS": options}
+
+
+def use_as_storage(settings, bucket: str, endpoint: str, *, public_endpoint: str | None = None) -> None:
+    """Point the platform's own storage (pytest-django's `settings`) at `bucket` on the S3 server at
+    `endpoint`."""
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "media_platform.storage.backends.PublicUrlS3Storage", "OPTIONS": options},
+        "default": storage_settings(bucket, endpoint, public_endpoint=public_endpoint),
     }

@@ -11,7 +11,7 @@ secret of its own: by default that secret is the read-only API key, which must n
 
 from __future__ import annotations
 
-from media_platform.crypto import decrypt, hash_key
+from media_platform.crypto import SecretUnreadable, decrypt, hash_key
 from media_platform.models import EncodingProcess
 from media_platform.services.pipeline.notify import event_key
 from media_platform.services.webhooks import webhook_enqueue
@@ -39,7 +39,10 @@ def notify(process: EncodingProcess, event: Event) -> None:
 
 
 def streams_token(library) -> dict[str, str] | None:
-    secret = decrypt(library.webhook_secret_encrypted)
+    try:
+        secret = decrypt(library.webhook_secret_encrypted)
+    except SecretUnreadable:
+        return None  # the same secret signs the delivery, which is then not sent, and says why
     if not secret or hash_key(secret) == library.read_only_api_key_hash:
         return None
     return {"X-Streams-Token": secret}

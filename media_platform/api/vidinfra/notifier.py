@@ -16,7 +16,7 @@ from media_platform.services.webhooks import webhook_enqueue
 from media_platform.status import STAGE_EVENTS, Event
 
 from .payloads import job_payload
-from .presenters import job_facts, webhook_headers
+from .presenters import job_facts
 
 
 def notify(process: EncodingProcess, event: Event) -> None:
@@ -32,5 +32,6 @@ def notify(process: EncodingProcess, event: Event) -> None:
         dialect="vidinfra",
         subject=f"process:{process.pk}",
         process=fresh,
-        headers=webhook_headers(fresh) or None,
+        # Still sealed: opened only to send, where a value that cannot be read stops the delivery.
+        headers_encrypted=fresh.callback_headers_encrypted,
     )

@@ -9,11 +9,12 @@ GET /jobs is paginated with `page` (from 1) and `limit` (1-100, default 20), and
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import Iterable
 
 from media_platform.api.common.pagination import Page
-from media_platform.crypto import decrypt
+from media_platform.crypto import SecretUnreadable, decrypt
 from media_platform.models import EncodingJob, EncodingOutput, EncodingProcess
 from media_platform.services.pipeline.publish import destination_key
 from media_platform.status import ProcessStatus
@@ -21,6 +22,8 @@ from media_platform.status import ProcessStatus
 from .errors import envelope
 from .payloads import FileFacts, FormatFacts, JobFacts, job_payload
 from .validate import Valid
+
+log = logging.getLogger(__name__)
 
 CREATED = "Transcoding job created successfully"
 FOUND = "Transcoding job retrieved successfully"
@@ -67,7 +70,17 @@ def list_body(page: Page) -> dict:
 
 # --- The facts of a job, read from its rows -----------------------------------------------------
 def webhook_headers(process: EncodingProcess) -> dict[str, str]:
-    return json.loads(decrypt(process.callback_headers_encrypted) or "{}")
+    return json.loads(decrypt(process.callback_headers_encrypted, what="the job's webhook headers") or "{}")
+
+
+def shown_headers(process: EncodingProcess) -> dict[str, str]:
+    """The headers as responses show them; none when they cannot be read (the delivery that
+    needs them records why it was not sent)."""
+    try:
+        return webhook_headers(process)
+    except SecretUnreadable as exc:
+        log.error("vidinfra job %s: %s", process.public_id, exc)
+        return {}
 
 
 def job_facts(process: EncodingProcess) -> JobFacts:
@@ -79,7 +92,7 @@ def job_facts(process: EncodingProcess) -> JobFacts:
         status=process.status,
         progress=process.progress,
         request=process.request or {},
-        headers=webhook_headers(process),
+        headers=shown_headers(process),
         error=process.fail_message,
         created_at=process.created_at,
         updated_at=process.updated_at,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from media_platform.engine.issues import Issue, IssueCode, Severity
 from media_platform.engine.speech import Transcript
 from media_platform.models import EncodingJob, EncodingProcess
+from media_platform.observability.metrics import record_encode
 from media_platform.services.messages import transcoding_messages_add
 from media_platform.status import Event, ProcessStatus
 
@@ -51,3 +52,20 @@ def complete(
         message = "; ".join(issue.message for issue in failed.values())
         process_event(process, event, fail_message=message)
         generated_captions_attach(process=process, transcripts=transcripts or {}, failed=failed)
+        transaction.on_commit(lambda: record_encodes(process, inspected, now), robust=True)
+
+
+def record_encodes(process: EncodingProcess, inspected: list[Inspected], now) -> None:
+    """Each rendition's encode for /metrics: its job's wall time (start → upload) for its output's
+    duration. A ladder's renditions share one encode, so each is charged the whole of it."""
+    jobs = EncodingJob.objects.filter(process=process).only("index", "started_at", "started_upload_at")
+    spans = {job.index: ((job.started_upload_at or now) - job.started_at).total_seconds()
+             for job in jobs if job.started_at}  # fmt: skip
+    seen = set()
+    for item in inspected:
+        key = (item.file.job_index, item.file.rendition)
+        if item.file.role in ("variant", "mp4") and item.file.rendition and item.duration and key not in seen:
+            seen.add(key)
+            if item.file.job_index in spans:
+                record_encode(rendition=item.file.rendition, seconds=spans[item.file.job_index],
+                              media_seconds=item.duration)  # fmt: skip

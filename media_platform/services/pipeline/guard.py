@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from media_platform.crypto import SecretUnreadable
 from media_platform.engine.issues import Issue, IssueCode, Severity
 from media_platform.engine.names import UnsafeName
 from media_platform.engine.transforms import TransformError
@@ -80,6 +81,11 @@ def guarded(process: EncodingProcess, *, retries_left: int, fate: Fate | None = 
     except (TransformError, UnsafeName) as exc:
         # A request that cannot apply to this source (a trim past its end, an unusable name).
         fate.fail(Issue(Severity.ERROR, IssueCode.UNDEFINED, str(exc)))
+    except SecretUnreadable as exc:
+        # Going on without the secret would read or write a location unsigned; nothing to retry
+        # until an operator restores the key (then the process can be retried).
+        log.error("%s: %s", fate.name, exc)
+        fate.fail(Issue(Severity.ERROR, IssueCode.UNDEFINED, f"Processing stopped: {exc}."))
     except LeaseLost:
         log.info("%s: lease lost, leaving it to the worker that holds it", fate.name)
     except Cancelled:

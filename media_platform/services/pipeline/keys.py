@@ -39,7 +39,7 @@ def job_of(row: EncodingJob) -> Job:
     data = dict(row.spec)
     for name in ("encryption", "cenc"):
         if data.get(name) and str(data[name]["key"]).startswith(SEALED):
-            data[name] = {**data[name], "key": decrypt(data[name]["key"][len(SEALED) :])}
+            data[name] = {**data[name], "key": decrypt(data[name]["key"][len(SEALED) :], what="a content key")}
     return job_from_json(data)
 
 
@@ -59,9 +59,9 @@ def key_url_prefix() -> str:
     return platform_key_url("_")[: -len("_.key")]
 
 
-def key_token(public_id: str, expires: int) -> str:
+def key_token(public_id: str, expires: int, secret_key: str | None = None) -> str:
     message = f"{public_id}:{expires}".encode()
-    secret = hashlib.sha256(f"content-keys:{settings.SECRET_KEY}".encode()).digest()
+    secret = hashlib.sha256(f"content-keys:{secret_key or settings.SECRET_KEY}".encode()).digest()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
@@ -75,7 +75,9 @@ def signature_valid(public_id: str, expires: str | None, token: str | None, *, n
         return False
     if int(expires) < (now or time.time()):
         return False
-    return hmac.compare_digest(key_token(public_id, int(expires)), token)
+    # URLs signed before a key rotation stay valid until they expire.
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return any(hmac.compare_digest(key_token(public_id, int(expires), key), token) for key in keys)
 
 
 def content_key(row: EncodingJob) -> bytes | None:

@@ -93,7 +93,7 @@ def materialize(process: EncodingProcess, work: Path) -> Iterator[Path]:
         return
     if kind == "url":
         target = work / "source"
-        request = json.loads(decrypt(source["secret"]))
+        request = json.loads(decrypt(source["secret"], what="the source URL"))
         download(request["url"], target, headers=request.get("headers"))
         yield target
         return

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from media_platform.api.common.pagination import int_param, paginate
 from media_platform.api.common.streams import body_stream
 from media_platform.engine.ladder import parse_resolutions
 from media_platform.models import Collection
+from media_platform.selectors.libraries import library_content_version
 from media_platform.selectors.videos import video_list, video_queryset
 from media_platform.services import videos as video_services
 
 from ..base import BunnyApiView, is_uuid
 from ..errors import error, ok
+from ..page_cache import page_get, page_keep
 from ..serializers import ERRORS, ChapterModel, MetaTagModel, MomentModel, StatusModel, VideoModel, VideoPage, page_body
 
 
@@ -46,16 +51,30 @@ class VideosApi(BunnyApiView):
         params = request.query_params
         if params.get("collection") and not is_uuid(params["collection"]):
             return error(400, "collection must be a collection id (a GUID)")
-        queryset = video_list(
-            library=self.library,
-            search=params.get("search"),
-            collection_guid=params.get("collection") or None,
-            order_by=params.get("orderBy"),
+        query = (
+            int_param(params, "page", 1, high=10**9),
+            int_param(params, "itemsPerPage", 100),
+            params.get("search") or None,
+            params.get("collection") or None,
+            params.get("orderBy"),
         )
-        page = paginate(
-            queryset, page=int_param(params, "page", 1, high=10**9), size=int_param(params, "itemsPerPage", 100)
-        )
-        return Response(page_body(page, VideoModel))
+        # Kept pages are plain JSON, what clients ask for; a media type with parameters (indent=…)
+        # renders differently and is rendered each time. Inside a transaction its own writes are
+        # not counted yet (PostgreSQL counts at commit): rendered each time too.
+        plain = request.accepted_media_type == "application/json"
+        if settings.BUNNY_LIST_CACHE_PAGES <= 0 or not plain or connection.in_atomic_block:
+            return Response(self._page(*query))
+        key = (self.library.pk, *query)
+        version = library_content_version(library_id=self.library.pk)  # before the page: see page_cache
+        body = page_get(key, version)
+        if body is None:
+            body = JSONRenderer().render(self._page(*query), "application/json", self.get_renderer_context())
+            page_keep(key, version, body)
+        return HttpResponse(body, content_type="application/json")
+
+    def _page(self, page: int, size: int, search: str | None, collection: str | None, order_by: str | None) -> dict:
+        queryset = video_list(library=self.library, search=search, collection_guid=collection, order_by=order_by)
+        return page_body(paginate(queryset, page=page, size=size), VideoModel)
 
     @extend_schema(operation_id="Video_CreateVideo", request=CreateInput, responses={200: VideoModel, **ERRORS})
     def post(self, request, library_id: int):

@@ -31,7 +31,7 @@ from media_platform.engine.spec import HlsJob, Job
 from media_platform.models import EncodingChunk, EncodingJob, EncodingProcess
 from media_platform.services.queueing import enqueue_on_commit
 from media_platform.status import ProcessStatus
-from media_platform.storage import download_file, list_files, workspace
+from media_platform.storage import download_files, list_files, workspace
 
 from ..complete import complete, missing_output
 from ..faults import EnvironmentFault
@@ -58,24 +58,25 @@ def claim_stitch(process_id: int, worker_name: str) -> EncodingProcess | None:
 
 
 def gather(process: EncodingProcess, chunk: EncodingChunk, out: Path, pieces: Path) -> list[str]:
-    """Fetch a piece's files: segments and sound into place, frame dumps renamed to sort by piece,
-    MP4 pieces aside. Returns the piece's variant playlists' relative paths."""
+    """Fetch a piece's files (all at once): segments and sound into place, frame dumps renamed to
+    sort by piece, MP4 pieces aside. Returns the piece's variant playlists' relative paths."""
     prefix = chunk_prefix(process, chunk.index)
-    playlists = []
+    playlists, pairs = [], []
     for name in list_files(prefix):
         relative = name[len(prefix) + 1 :]
         path = Path(relative)
         if chunk.kind == EncodingChunk.Kind.VIDEO and path.suffix == ".m3u8":
-            download_file(name, pieces / str(chunk.index) / relative)
+            pairs.append((name, pieces / str(chunk.index) / relative))
             playlists.append(relative)
         elif chunk.kind == EncodingChunk.Kind.VIDEO and path.suffix == ".mp4":
-            download_file(name, pieces / str(chunk.index) / relative)
+            pairs.append((name, pieces / str(chunk.index) / relative))
         elif relative.startswith(".work/"):
-            download_file(name, out / path.parent / f"{chunk.index:04d}{int(path.stem):05d}{path.suffix}")
+            pairs.append((name, out / path.parent / f"{chunk.index:04d}{int(path.stem):05d}{path.suffix}"))
         elif path.name == SOUND_FILE:
-            download_file(name, pieces / SOUND_FILE)
+            pairs.append((name, pieces / SOUND_FILE))
         else:
-            download_file(name, out / relative)
+            pairs.append((name, out / relative))
+    download_files(pairs)
     return playlists
 
 

@@ -1,0 +1,1 @@
+"""The operator's view: health and readiness probes, Prometheus metrics, JSON logs, Sentry."""
