@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from media_platform.crypto import hash_key
+from media_platform.crypto import decrypt, hash_key
 from media_platform.models import Library
 
 
@@ -15,3 +15,8 @@ def library_by_key(key: str) -> tuple[Library, bool] | None:
     if library is None:
         return None
     return library, library.read_only_api_key_hash == digest
+
+
+def library_api_key(library: Library) -> str | None:
+    """The clear API key, for checking presigned upload signatures; None while only its hash is known."""
+    return decrypt(library.api_key_encrypted) or None
