@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("media_platform.api.vidinfra.urls")),
     path("", include("media_platform.api.tpstreams.urls")),
     path("", include("media_platform.api.bunny.urls")),
+    path("", include("media_platform.api.tus.urls")),
     path("", include("media_platform.playback.urls")),
 ]

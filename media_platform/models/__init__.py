@@ -3,6 +3,7 @@ from .collection import Collection
 from .encoding import EncodingChunk, EncodingJob, EncodingOutput, EncodingProcess
 from .library import Library
 from .messages import TranscodingMessage
+from .uploads import TusSegment, TusUpload
 from .video import Caption, Video
 from .webhooks import WebhookAttempt, WebhookDelivery
 
@@ -16,6 +17,8 @@ __all__ = [
     "EncodingProcess",
     "Library",
     "TranscodingMessage",
+    "TusSegment",
+    "TusUpload",
     "Video",
     "WebhookAttempt",
     "WebhookDelivery",
