@@ -61,3 +61,10 @@ def start_s3() -> S3Server:
     server = S3Server(None, free_port())
     server.start()
     return server
+
+
+def storage_setting(server: S3Server, bucket: str) -> dict:
+    """settings.STORAGES["default"] for the platform's own storage in `bucket` of this server."""
+    options = {"bucket_name": bucket, "endpoint_url": server.endpoint, "access_key": KEY, "secret_key": SECRET}
+    options.update(region_name=REGION, file_overwrite=True)
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
