@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from media_platform.api.common.streams import body_stream
 from media_platform.models import TusUpload
 from media_platform.services.uploads import (
@@ -37,3 +39,5 @@ def append(request, upload: TusUpload, offset: int) -> int:
         raise ProtocolError(400, "The body ended early; with a checksum to verify, none of it was kept.") from None
     except BodyTooLong as exc:
         raise ProtocolError(413, f"The body goes past Upload-Length; the upload stands at {exc.offset}.") from None
+    except (OSError, BotoCoreError, ClientError) as exc:  # storage failed: what was recorded stays
+        raise ProtocolError(503, f"Storage is unavailable ({type(exc).__name__}); ask with HEAD and resume.") from None

@@ -93,7 +93,8 @@ class TusUploadApi(TusApiView):
             raise ProtocolError(404, "Upload not found")
         expired = upload.state == TusUpload.State.RECEIVING and upload.expires_at <= timezone.now()
         if (upload.is_gone or expired) and not gone_too:
-            raise ProtocolError(410, f"The upload has {'failed' if upload.state == 'failed' else 'expired'}.")
+            failed = upload.state == TusUpload.State.FAILED
+            raise ProtocolError(410, f"The upload has {'failed' if failed else 'expired'}.")
         return upload
 
     def head(self, request, grant: Grant, upload_id: str):

@@ -28,13 +28,11 @@ def tus_upload_create(
     thumbnail_time: int | None = None,
 ) -> TusUpload:
     """A new upload for the video; bunny's metadata (title, collection, thumbnailTime) applies now."""
-    changed = [name for name, value in (("title", title), ("collection", collection)) if value is not None]
-    if thumbnail_time is not None:
-        changed.append("thumbnail_time")
+    asked = {"title": title, "collection": collection, "thumbnail_time": thumbnail_time}
+    changed = {name: value for name, value in asked.items() if value is not None}
+    for name, value in changed.items():
+        setattr(video, name, value)
     if changed:
-        video.title = title or video.title
-        video.collection = collection or video.collection
-        video.thumbnail_time = thumbnail_time if thumbnail_time is not None else video.thumbnail_time
         video.save(update_fields=[*changed, "updated_at"])
     now = timezone.now()
     upload = TusUpload.objects.create(

@@ -89,3 +89,15 @@ def test_termination_removes_the_segments(tus, s3, bucket, payload):
     assert tus.delete(location).status_code == 204
     run_burst(["low"])
     assert s3.keys(bucket, "originals/") == []
+
+
+def test_storage_down_is_503_and_the_upload_resumes_once_it_is_back(tus, s3, bucket, payload):
+    location = tus.start(len(payload))
+    assert tus.patch(location, payload[:MB], 0).status_code == 204
+    s3.stop()
+    try:
+        down = tus.patch(location, payload[MB:], MB)
+    finally:
+        s3.start()  # moto starts empty: the bucket and the first segment are gone with it
+    assert down.status_code == 503 and "Storage is unavailable" in down.json()["message"]
+    assert tus.head(location)["Upload-Offset"] == str(MB)
