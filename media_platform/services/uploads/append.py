@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from media_platform.models import TusSegment, TusUpload
-from media_platform.services.queueing import ENVIRONMENT_RETRY, enqueue_on_commit
+from media_platform.services.queueing import ENVIRONMENT_RETRY, enqueue
 from media_platform.storage.files import CHUNK
 from media_platform.storage.resumable import LocalAppender, S3Appender, Stretch, appender
 from media_platform.tus.protocol import Checksum
@@ -93,14 +93,13 @@ def tus_upload_append(
 
 def _receive(upload: TusUpload, writer: LocalAppender | S3Appender, body: Body, checksum: Checksum | None) -> int:
     hasher = checksum.hasher() if checksum else None
-    offset = upload.offset
     try:
         for data in body:
             writer.write(data)
             if hasher is not None:
                 hasher.update(data)
             elif writer.ready():
-                offset = _record(upload, writer, writer.take())
+                _record(upload, writer, writer.take())
     except BaseException:
         writer.discard()  # storage failed under us: nothing beyond the last record counts
         raise
@@ -139,7 +138,10 @@ def _commit(upload: TusUpload, stretch: Stretch) -> None:
                 TusSegment(upload_id=upload.pk, offset=s.offset, size=s.size, name=s.name) for s in stretch.segments
             )
             if state == State.COMPLETE:
-                enqueue_on_commit("default", FINISH, str(upload.pk), retry=ENVIRONMENT_RETRY)
+                # robust: with Redis down the client still hears 204; the sweep sends the job later
+                transaction.on_commit(
+                    lambda: enqueue("default", FINISH, str(upload.pk), retry=ENVIRONMENT_RETRY), robust=True
+                )
     except IntegrityError:
         raise OffsetConflict() from None
     upload.offset, upload.state, upload.updated_at, upload.expires_at = end, state, now, expiry_from(now)
