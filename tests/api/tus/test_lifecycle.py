@@ -16,6 +16,7 @@ from django.utils import timezone
 from media_platform.jobs.uploads import sweep_tus_uploads
 from media_platform.models import TusUpload, Video
 from media_platform.services.uploads import tus_upload_append
+from tests.environment import start_redis_again, stop_redis
 from tests.support.bunny import get_video
 from tests.support.tus import sha256_of
 from tests.support.workers import run_burst
@@ -132,3 +133,19 @@ def test_a_new_upload_replaces_the_original_like_a_put(tus, payload):
     assert (Path(settings.MEDIA_ROOT) / video.original_name).read_bytes() == replacement
     originals = [p for p in (Path(settings.MEDIA_ROOT) / Path(video.original_name).parent).iterdir()]
     assert originals == [Path(settings.MEDIA_ROOT) / video.original_name]  # the first one was removed
+
+
+def test_redis_down_at_the_last_byte_still_completes_the_upload(tus, payload):
+    location = tus.start(len(payload))
+    stop_redis()
+    try:
+        last = tus.patch(location, payload, 0)
+    finally:
+        start_redis_again()
+    assert last.status_code == 204 and last["Upload-Offset"] == str(len(payload))
+    upload = upload_row(location)
+    assert upload.state == "complete"
+    TusUpload.objects.filter(pk=upload.pk).update(updated_at=timezone.now() - timedelta(minutes=11))
+    sweep_tus_uploads()
+    run_burst(["default"])
+    assert Video.objects.get(guid=tus.guid).original_hash == sha256_of(payload)
