@@ -6,13 +6,17 @@ from media_platform.engine.ladder import DEFAULT_ENABLED
 class Library(models.Model):
     """A video library: its own videos, collections, API keys and encoding settings.
 
-    Keys are stored as SHA-256 hashes; the clear key is shown once, when made. The webhook
-    signing secret must be read back to sign, so it is kept encrypted instead.
+    Keys are looked up by their SHA-256 hashes; the clear key is shown once, when made. The webhook
+    signing secret must be read back to sign, and so must the API key to check bunny's presigned
+    (TUS) upload signatures, SHA-256(library id + API key + expiry + video id): both are also kept
+    encrypted (crypto.py), never in the clear.
     """
 
     name = models.CharField(max_length=200)
     api_key_hash = models.CharField(max_length=64, unique=True, editable=False)
     api_key_hint = models.CharField(max_length=8, blank=True, editable=False)
+    # Empty for keys made before presigned uploads: the first request that shows the key fills it.
+    api_key_encrypted = models.TextField(blank=True, default="", editable=False)
     read_only_api_key_hash = models.CharField(max_length=64, unique=True, editable=False)
     read_only_api_key_hint = models.CharField(max_length=8, blank=True, editable=False)
     webhook_url = models.URLField(max_length=2000, blank=True)

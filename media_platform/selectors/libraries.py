@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from media_platform.crypto import hash_key
+from media_platform.crypto import decrypt, hash_key
 from media_platform.models import Library, LibraryContentVersion
 
 
@@ -21,3 +21,8 @@ def library_content_version(*, library_id: int) -> int:
     """The count of changes to what the library's video list shows (see LibraryContentVersion)."""
     version = LibraryContentVersion.objects.filter(library_id=library_id).values_list("version", flat=True).first()
     return version or 0
+
+
+def library_api_key(library: Library) -> str | None:
+    """The clear API key, for checking presigned upload signatures; None while only its hash is known."""
+    return decrypt(library.api_key_encrypted) or None

@@ -27,6 +27,7 @@ def _assign_keys(library: Library) -> LibraryKeys:
     keys = LibraryKeys(api_key=_new_key(), read_only_api_key=_new_key())
     library.api_key_hash = hash_key(keys.api_key)
     library.api_key_hint = keys.api_key[-4:]
+    library.api_key_encrypted = encrypt(keys.api_key)
     library.read_only_api_key_hash = hash_key(keys.read_only_api_key)
     library.read_only_api_key_hint = keys.read_only_api_key[-4:]
     # bunny signs webhooks with the read-only key; so do we, until an operator sets another.
@@ -60,12 +61,23 @@ def library_regenerate_keys(*, library: Library) -> LibraryKeys:
         update_fields=[
             "api_key_hash",
             "api_key_hint",
+            "api_key_encrypted",
             "read_only_api_key_hash",
             "read_only_api_key_hint",
             "webhook_secret_encrypted",
         ]
     )
     return keys
+
+
+def library_remember_key(*, library: Library, key: str) -> None:
+    """Keys made before presigned uploads were kept only as hashes. The first request that shows
+    the clear key (bunny's flow always creates the video with it before a TUS upload) keeps it
+    encrypted, so its upload signatures can be checked without asking anyone to change keys."""
+    if library.api_key_encrypted or hash_key(key) != library.api_key_hash:
+        return
+    library.api_key_encrypted = encrypt(key)
+    Library.objects.filter(pk=library.pk, api_key_encrypted="").update(api_key_encrypted=library.api_key_encrypted)
 
 
 @transaction.atomic

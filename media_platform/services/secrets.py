@@ -41,7 +41,7 @@ def _spec(spec: dict) -> dict:
 
 # Each table: the fields that hold secrets, and how to reseal each one.
 TABLES = [
-    (Library, {"webhook_secret_encrypted": reencrypt}),
+    (Library, {"webhook_secret_encrypted": reencrypt, "api_key_encrypted": reencrypt}),
     (WebhookDelivery, {"headers_encrypted": reencrypt}),
     (EncodingProcess, {"callback_headers_encrypted": reencrypt, "source": _location, "destination": _location}),
     (EncodingJob, {"destination": _location, "spec": _spec}),

@@ -111,6 +111,12 @@ def video_original_stored(*, video: Video, stored: StoredFile, resolutions: list
     return video
 
 
+def video_upload_failed(*, video: Video, message: str) -> None:
+    """An upload that will not become the original (a resumable one abandoned or broken): the video
+    says why, and is UploadFailed while it has no original."""
+    _upload_failed(video, message)
+
+
 def _upload_failed(video: Video, message: str) -> None:
     with transaction.atomic():
         if not video.has_original:

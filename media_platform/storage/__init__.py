@@ -16,6 +16,7 @@ from .files import (
     save_stream,
     size_of,
     storage,
+    stored_digest,
     upload_tree,
 )
 from .workspace import workspace
@@ -36,6 +37,7 @@ __all__ = [
     "save_stream",
     "size_of",
     "storage",
+    "stored_digest",
     "upload_tree",
     "workspace",
 ]

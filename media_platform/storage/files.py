@@ -116,6 +116,15 @@ def save_file(name: str, path: Path) -> int:
         return save_stream(name, handle).size
 
 
+def stored_digest(name: str) -> StoredFile:
+    """Size and SHA-256 of a stored file, read once in bounded chunks."""
+    with storage().open(name, "rb") as handle:
+        reader = HashingReader(handle, None)
+        while reader.read(CHUNK):
+            pass
+    return StoredFile(name, reader.size, reader.sha256.hexdigest())
+
+
 def open_read(name: str) -> File:
     return storage().open(name, "rb")
 

@@ -9,6 +9,7 @@ from rest_framework.authentication import BaseAuthentication
 
 from media_platform.models import Library
 from media_platform.selectors.libraries import library_by_key
+from media_platform.services.libraries import library_remember_key
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class LibraryKeyAuthentication(BaseAuthentication):
         if found is None:
             raise exceptions.AuthenticationFailed("The API key is not valid.")
         library, read_only = found
+        if not read_only and not library.api_key_encrypted:
+            library_remember_key(library=library, key=key)
         return (None, LibraryAuth(library, read_only))
 
     def authenticate_header(self, request) -> str:

@@ -1,0 +1,1 @@
+"""bunny's resumable uploads over HTTP: /tusupload, tus 1.0 with presigned signature headers."""
