@@ -3,6 +3,7 @@ from .collection import Collection
 from .encoding import EncodingChunk, EncodingJob, EncodingOutput, EncodingProcess
 from .library import Library
 from .messages import TranscodingMessage
+from .playback import PlaybackFold, PlaybackHeatmap, PlaybackHour
 from .video import Caption, Video
 from .webhooks import WebhookAttempt, WebhookDelivery
 
@@ -15,6 +16,9 @@ __all__ = [
     "EncodingOutput",
     "EncodingProcess",
     "Library",
+    "PlaybackFold",
+    "PlaybackHeatmap",
+    "PlaybackHour",
     "TranscodingMessage",
     "Video",
     "WebhookAttempt",

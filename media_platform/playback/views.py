@@ -14,6 +14,7 @@ from media_platform.storage.files import is_local
 from .keys import sign_playlist
 from .paths import cache_control, clean_name, content_type, storage_key
 from .ranges import parse_range
+from .stats import record_fetch
 
 CHUNK = 256 * 1024
 
@@ -63,6 +64,7 @@ def video_file(request, guid, name: str):
     store = storage()
     if key is None or not store.exists(key):
         raise Http404()
+    record_fetch(request, video.pk, name)
     if name.endswith(".m3u8") and video.library.sign_key_requests:
         with open_read(key) as handle:  # small; its key URIs get fresh signatures on every request
             text = sign_playlist(handle.read().decode())
