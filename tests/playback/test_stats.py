@@ -17,10 +17,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def video(library_keys) -> Video:
     """A published video of 12 s (three 4-s segments per rendition), its files in real storage."""
-    video = Video.objects.create(
-        library=library_keys.library, title="Stats", length=12, outputs_prefix="videos/x/p1", available_resolutions="240p,360p"
-    )
-    video.outputs_prefix = f"videos/{video.guid}/p1"
+    video = Video.objects.create(library=library_keys.library, title="Stats", length=12)
+    video.outputs_prefix, video.available_resolutions = f"videos/{video.guid}/p1", "240p,360p"
     video.save()
     save_bytes(f"{video.outputs_prefix}/playlist.m3u8", b"#EXTM3U\n")
     for rendition in ("240p", "360p"):
