@@ -122,9 +122,7 @@ def requests(w: dict) -> dict[tuple[str, str], dict]:
         ("get", "/library/{libraryId}/videos/{videoId}/play"): {"path": v, "anonymous": True},
         ("get", "/library/{libraryId}/statistics"): {"path": v, "query": {"hourly": "false", "videoGuid": video}},
         ("post", "/library/{libraryId}/videos/{videoId}/reencode"): {"path": v},
-        ("put", "/library/{libraryId}/videos/{videoId}/outputs/{outputCodecId}"): {
-            "path": {**v, "outputCodecId": 1}
-        },
+        ("put", "/library/{libraryId}/videos/{videoId}/outputs/{outputCodecId}"): {"path": {**v, "outputCodecId": 1}},
         ("post", "/library/{libraryId}/videos/{videoId}/repackage"): {
             "path": v,
             "query": {"keepOriginalFiles": "true"},
@@ -209,7 +207,8 @@ def test_the_operations_bunnys_current_document_adds(bunny, library_keys, world)
     storage = bunny.get(f"{base}/storage").json()
     assert storage["success"] is True
     data = storage["data"]
-    assert set(data) == {"encoded", "thumbnails", "previews", "originals", "mp4Fallback", "miscellaneous", "calculatedAt"}
+    kinds = {"encoded", "thumbnails", "previews", "originals", "mp4Fallback", "miscellaneous", "calculatedAt"}
+    assert set(data) == kinds
     assert data["originals"] > 0 and data["thumbnails"] > 0 and data["previews"] > 0
     assert {entry["codec"] for entry in data["encoded"].values()} == {"x264"}
     assert all(entry["size"] > 0 for entry in data["encoded"].values())
