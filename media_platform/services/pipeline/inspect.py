@@ -14,7 +14,6 @@ from django.conf import settings
 from media_platform.engine.hls import parse_segments
 from media_platform.engine.plan import PlannedFile
 
-
 INIT_SEGMENT = re.compile(r'^#EXT-X-MAP:URI="([^"]+)"', re.M)
 
 
