@@ -53,11 +53,14 @@ def _store_transcript(video: Video, transcript: Transcript) -> None:
     save_bytes(transcript_name(video), json.dumps(data).encode())
 
 
-def listen(source: Path, work: Path, language: str | None) -> Transcript:
-    """Speech to text over the source, planned and run as any speech job is."""
+def listen(source: Path, work: Path, language: str | None, *, required: bool) -> Transcript:
+    """Speech to text over the source, planned and run as any speech job is. A source without
+    sound is heard as silence, or refused when captions were asked for (`required`)."""
     info = probe_file(str(source), ffprobe=settings.FFPROBE_BINARY)
     if not info.audio:
-        raise SmartFailed("There is nothing to transcribe: the source has no audio.")
+        if required:
+            raise SmartFailed("There is nothing to transcribe: the source has no audio.")
+        return Transcript(language or "und", info.duration, ())
     job = SpeechToTextJob(transcript_file=None, json_file=None, srt_file=None, vtt_file=None, language=language)
     context = EncodeContext(input_path=str(source), ffmpeg=settings.FFMPEG_BINARY)
     transcripts = {}
@@ -143,7 +146,7 @@ def video_smart_run(*, video_id: int, options: dict) -> None:
         with workspace(f"smart-{video.guid}") as work, local_copy(source_name(video), work) as source:
             transcript = None if options.get("transcribe") else _stored_transcript(video)
             if transcript is None:
-                transcript = listen(source, work, options.get("language"))
+                transcript = listen(source, work, options.get("language"), required=bool(options.get("transcribe")))
                 _store_transcript(video, transcript)
             if options.get("transcribe"):
                 _attach_captions(video, transcript, options)
