@@ -23,17 +23,21 @@ def _features(values: dict) -> list[str]:
     return [feature for field, feature in names.items() if values.get(field)]
 
 
-class VideoTranscribeApi(BunnyApiView):
-    class TranscribeSettings(serializers.Serializer):
-        targetLanguages = serializers.ListField(
-            child=serializers.CharField(max_length=20), required=False, allow_null=True, max_length=50
-        )
-        generateTitle = serializers.BooleanField(required=False, default=False)
-        generateDescription = serializers.BooleanField(required=False, default=False)
-        generateChapters = serializers.BooleanField(required=False, default=False)
-        generateMoments = serializers.BooleanField(required=False, default=False)
-        sourceLanguage = LANGUAGE
+class SmartGenerateModel(serializers.Serializer):
+    generateTitle = serializers.BooleanField(required=False, default=False)
+    generateDescription = serializers.BooleanField(required=False, default=False)
+    generateChapters = serializers.BooleanField(required=False, default=False)
+    generateMoments = serializers.BooleanField(required=False, default=False)
+    sourceLanguage = LANGUAGE
 
+
+class TranscribeSettings(SmartGenerateModel):
+    targetLanguages = serializers.ListField(
+        child=serializers.CharField(max_length=20), required=False, allow_null=True, max_length=50
+    )
+
+
+class VideoTranscribeApi(BunnyApiView):
     @extend_schema(
         operation_id="Video_TranscribeVideo",
         request=TranscribeSettings,
@@ -42,7 +46,7 @@ class VideoTranscribeApi(BunnyApiView):
     )
     def post(self, request, library_id: int, video_id: str):
         video = self.get_video(video_id)
-        data = self.TranscribeSettings(data=request.data if isinstance(request.data, dict) else {})
+        data = TranscribeSettings(data=request.data if isinstance(request.data, dict) else {})
         data.is_valid(raise_exception=True)
         values = data.validated_data
         language = (values.get("sourceLanguage") or request.query_params.get("language") or "").lower() or None
@@ -62,13 +66,6 @@ class VideoTranscribeApi(BunnyApiView):
 
 
 class VideoSmartGenerateApi(BunnyApiView):
-    class SmartGenerateModel(serializers.Serializer):
-        generateTitle = serializers.BooleanField(required=False, default=False)
-        generateDescription = serializers.BooleanField(required=False, default=False)
-        generateChapters = serializers.BooleanField(required=False, default=False)
-        generateMoments = serializers.BooleanField(required=False, default=False)
-        sourceLanguage = LANGUAGE
-
     @extend_schema(
         operation_id="Video_SmartGenerate",
         request=SmartGenerateModel,
@@ -76,7 +73,7 @@ class VideoSmartGenerateApi(BunnyApiView):
     )
     def post(self, request, library_id: int, video_id: str):
         video = self.get_video(video_id)
-        data = self.SmartGenerateModel(data=request.data if isinstance(request.data, dict) else {})
+        data = SmartGenerateModel(data=request.data if isinstance(request.data, dict) else {})
         data.is_valid(raise_exception=True)
         values = data.validated_data
         try:
