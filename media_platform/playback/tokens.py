@@ -28,12 +28,18 @@ def play_token_valid(video: Video, token: str | None, expires: str | None) -> bo
     return signature_valid(_subject(video), expires, token)
 
 
+def foreign_key(request, video: Video) -> bool:
+    """An AccessKey that is not this library's: refused outright, as everywhere in the API (a
+    library's key reaches only its library), though no key at all may be fine."""
+    key = request.headers.get("AccessKey", "").strip()
+    found = library_by_key(key) if key else None
+    return bool(key) and (found is None or found[0].pk != video.library_id)
+
+
 def play_allowed(request, video: Video) -> bool:
     if not video.library.sign_key_requests:
         return True
-    key = request.headers.get("AccessKey", "").strip()
-    found = library_by_key(key) if key else None
-    if found is not None and found[0].pk == video.library_id:
+    if request.headers.get("AccessKey", "").strip() and not foreign_key(request, video):
         return True
     params = request.GET
     return play_token_valid(video, params.get("token"), params.get("expires"))

@@ -40,6 +40,10 @@ class NothingToRepackage(ValueError):
 def video_repackage(*, video: Video, keep_original_files: bool = True) -> None:
     if not video.outputs_prefix or not video.resolutions:
         raise NothingToRepackage("The video has no encoded outputs to repackage.")
+    jobs = EncodingJob.objects.filter(outputs__in=published_outputs(video)).distinct()
+    if video.library.encrypt_hls or any(job.spec.get("encryption") for job in jobs):
+        # ffmpeg would read the segments through their keys and write them again in the clear
+        raise NothingToRepackage("Encrypted outputs cannot be repackaged: reencode the video instead.")
     with transaction.atomic():
         enqueue_on_commit("default", RUN, video.pk, keep_original_files, retry=ENVIRONMENT_RETRY)
 

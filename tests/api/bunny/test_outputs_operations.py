@@ -101,6 +101,15 @@ def test_repackage_without_outputs_is_refused(bunny, library_keys):
     assert response.status_code == 400 and response.json()["statusCode"] == 400
 
 
+def test_repackage_of_an_encrypting_library_is_refused(bunny, library_keys, ladder):
+    library = library_keys.library
+    library.encrypt_hls = True
+    library.save()
+    response = bunny.post(f"/library/{library_keys.id}/videos/{ladder}/repackage")
+    assert response.status_code == 400 and "Encrypted" in response.json()["message"]
+    assert bunny.put(f"/library/{library_keys.id}/videos/{ladder}/outputs/vp9").status_code == 400
+
+
 def test_adding_an_output_codec_encodes_it_beside_x264(bunny, library_keys, ladder, client):
     base = f"/library/{library_keys.id}/videos/{ladder}"
     assert bunny.put(f"{base}/outputs/9").status_code == 400

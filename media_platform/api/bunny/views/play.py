@@ -12,7 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from media_platform.models import Video
-from media_platform.playback.tokens import play_allowed, play_token_valid
+from media_platform.playback.tokens import foreign_key, play_allowed, play_token_valid
 from media_platform.selectors.play import embed_size, playback_url, video_play_data
 from media_platform.selectors.videos import video_queryset
 
@@ -37,6 +37,8 @@ class VideoPlayDataApi(PublicBunnyApiView):
     )
     def get(self, request, library_id: int, video_id: str):
         video = self.public_video(library_id, video_id)
+        if foreign_key(request, video):
+            return error(401, "The API key is not valid for this library.")
         if not play_allowed(request, video):
             return error(401, DENIED)
         model = VideoModel(video_queryset().get(pk=video.pk)).data
