@@ -14,6 +14,7 @@ import ffmpeg
 
 from . import speech
 from .captions import CaptionError, language_name, mp4_language, window_webvtt, with_timestamp_map
+from .codec_masters import merge_codec_masters
 from .hls import (
     SUBTITLES_GROUP,
     SubtitleMedia,
@@ -31,6 +32,7 @@ from .packaging import encrypt_mp4, package_dash
 from .plan import (
     AnimationFrames,
     CencBoxes,
+    CodecVariants,
     DashPackage,
     Finisher,
     HlsMaster,
@@ -357,6 +359,8 @@ def apply_finishers(
             package_dash(workdir, finisher, packager_binary or ffmpeg_binary)
         elif isinstance(finisher, CencBoxes):
             encrypt_mp4(workdir, finisher, packager_binary or ffmpeg_binary)
+        elif isinstance(finisher, CodecVariants):
+            merge_codec_masters(workdir, finisher)
         elif isinstance(finisher, Transcription):
             settings = speech_settings or speech.SpeechSettings()
             transcripts[finisher.job_index] = write_transcription(workdir, finisher, settings)

@@ -29,8 +29,8 @@ RUNGS: dict[str, Rung] = {
 DEFAULT_ENABLED = ("240p", "360p", "480p", "720p", "1080p")
 # bunny's MP4 fallbacks stop at 720p.
 MP4_FALLBACK_MAX = 720
-CODEC_RATE_FACTOR = {"h264": 1.0, "h265": 0.65, "av1": 0.55}
-CODEC_CRF = {"h264": 23, "h265": 26, "av1": 32}
+CODEC_RATE_FACTOR = {"h264": 1.0, "h265": 0.65, "av1": 0.55, "vp9": 0.7}
+CODEC_CRF = {"h264": 23, "h265": 26, "av1": 32, "vp9": 33}
 # A source this close under a rung still gets it (a 1280x718 phone clip is "720p"), at its own size.
 RUNG_TOLERANCE = 0.98
 MAX_FPS = 60.0

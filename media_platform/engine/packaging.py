@@ -58,7 +58,9 @@ def package_dash(workdir: Path, finisher: DashPackage, packager: str) -> None:
     for number in range(len(inputs)):
         argv += ["-map", f"{number}:0"]
     sets = "id=0,streams=v" + (" id=1,streams=a" if finisher.audio else "")
-    argv += ["-c", "copy", "-f", "dash", "-seg_duration", f"{finisher.segment_duration:g}", "-use_template", "1"]
+    # fMP4 segments whatever the codec (ffmpeg would pick WebM for VP9, which HLS cannot list).
+    argv += ["-c", "copy", "-f", "dash", "-dash_segment_type", "mp4"]
+    argv += ["-seg_duration", f"{finisher.segment_duration:g}", "-use_template", "1"]
     argv += ["-use_timeline", "1", "-adaptation_sets", sets]
     argv += [
         "-init_seg_name",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
-VideoCodec = Literal["h264", "h265", "av1"]
+VideoCodec = Literal["h264", "h265", "av1", "vp9"]
 AudioCodec = Literal["aac", "opus"]
 Gravity = Literal["center", "north", "northeast", "east", "southeast", "south", "southwest", "west", "northwest"]
 GRAVITIES = ("center", "north", "northeast", "east", "southeast", "south", "southwest", "west", "northwest")
@@ -189,6 +189,9 @@ class HlsJob(JobBase):
     # Also carry the source's text subtitle streams over (image subtitles cannot be converted).
     copy_subtitles: bool = False
     encryption: Encryption | None = None
+    # Master playlists written by other jobs of the process (paths from the output root), whose
+    # variants this master lists too: one master offering players several codecs to choose from.
+    codec_masters: tuple[str, ...] = ()
     kind: Literal["hls"] = "hls"
 
 
@@ -215,6 +218,9 @@ class DashJob(JobBase):
     hls_playlist: bool = False
     hls_master_name: str = "master.m3u8"
     cenc: Cenc | None = None
+    # Record each representation's HLS media playlist as a variant output (size, codec), as a
+    # ladder's are: set where these renditions are a video's own (bunny's output codecs).
+    list_variants: bool = False
     kind: Literal["dash"] = "dash"
 
 

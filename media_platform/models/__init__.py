@@ -3,6 +3,7 @@ from .collection import Collection
 from .encoding import EncodingChunk, EncodingJob, EncodingOutput, EncodingProcess
 from .library import Library, LibraryContentVersion
 from .messages import TranscodingMessage
+from .playback import PlaybackFold, PlaybackHeatmap, PlaybackHour
 from .uploads import TusSegment, TusUpload
 from .video import Caption, Video
 from .webhooks import WebhookAttempt, WebhookDelivery
@@ -17,6 +18,9 @@ __all__ = [
     "EncodingProcess",
     "Library",
     "LibraryContentVersion",
+    "PlaybackFold",
+    "PlaybackHeatmap",
+    "PlaybackHour",
     "TranscodingMessage",
     "TusSegment",
     "TusUpload",

@@ -44,6 +44,9 @@ class Video(models.Model):
     meta_tags = models.JSONField(default=list, blank=True)
     jit_encoding_enabled = models.BooleanField(default=False)
     smart_generate_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    # bunny's SmartGenerateFeaturesStatusModel: {"title", "description", "chapters", "moments"} →
+    # a SmartGenerateStatus each (null: never asked); smart_generate_status is derived from it.
+    smart_generate_features = models.JSONField(null=True, blank=True)
     has_original = models.BooleanField(default=False)
     original_hash = models.CharField(max_length=64, null=True, blank=True)
     has_high_quality_preview = models.BooleanField(default=False)

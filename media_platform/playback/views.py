@@ -14,6 +14,7 @@ from media_platform.storage.files import is_local
 from .keys import sign_playlist
 from .paths import cache_control, clean_name, content_type, storage_key
 from .ranges import parse_range
+from .stats import record_fetch
 
 CHUNK = 256 * 1024
 # Files that name others by relative URI (playlists, the DASH manifest, the storyboard's VTT). On S3
@@ -68,6 +69,7 @@ def video_file(request, guid, name: str):
     store = storage()
     if key is None or not store.exists(key):
         raise Http404()
+    record_fetch(request, video.pk, name)
     sign = name.endswith(".m3u8") and video.library.sign_key_requests
     if sign or (name.endswith(REFERRING) and not is_local(store)):
         with open_read(key) as handle:  # small text; key URIs get fresh signatures on every request

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from media_platform.models import Library, Video
+from media_platform.models import EncodingOutput, Library, Video
 
 ORDERINGS = {"date": "-date_uploaded", "title": "title", "length": "-length", "views": "-views", "status": "status"}
 
@@ -31,3 +31,13 @@ def video_list(
     if collection_guid:
         queryset = queryset.filter(collection__guid=collection_guid)
     return queryset.order_by(ORDERINGS.get((order_by or "date").lower(), "-date_uploaded"), "-id")
+
+
+def video_mp4_outputs(video: Video) -> list[dict]:
+    """The MP4 fallbacks of the video's newest finished encode: [{"rendition", "path"}], by path."""
+    newest = video.processes.filter(status__in=["FINISHED", "PARTIALLY_FAILED"]).order_by("-created_at").first()
+    if newest is None or not video.has_mp4_fallback:
+        return []
+    return list(
+        EncodingOutput.objects.filter(job__process=newest, role="mp4").values("rendition", "path").order_by("path")
+    )

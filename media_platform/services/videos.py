@@ -77,7 +77,12 @@ def original_name(video: Video) -> str:
 
 
 def video_upload(
-    *, video: Video, stream: BinaryIO, content_length: int | None = None, resolutions: list[str] | None = None
+    *,
+    video: Video,
+    stream: BinaryIO,
+    content_length: int | None = None,
+    resolutions: list[str] | None = None,
+    output_codecs: list[str] | None = None,
 ) -> Video:
     """Stream the body into storage (hashing it), then start encoding it."""
     name = original_name(video)
@@ -93,11 +98,13 @@ def video_upload(
         _upload_failed(video, f"The upload ended after {stored.size} of {content_length} bytes.")
         enqueue_on_commit("low", DELETE_PREFIX, name)
         raise UploadFailed("incomplete upload")
-    return video_original_stored(video=video, stored=stored, resolutions=resolutions)
+    return video_original_stored(video=video, stored=stored, resolutions=resolutions, output_codecs=output_codecs)
 
 
 @transaction.atomic
-def video_original_stored(*, video: Video, stored: StoredFile, resolutions: list[str] | None = None) -> Video:
+def video_original_stored(
+    *, video: Video, stored: StoredFile, resolutions: list[str] | None = None, output_codecs: list[str] | None = None
+) -> Video:
     previous = video.original_name
     video.original_name = stored.name
     video.original_size = stored.size
@@ -107,7 +114,7 @@ def video_original_stored(*, video: Video, stored: StoredFile, resolutions: list
     video.save()
     if previous and previous != stored.name:
         enqueue_on_commit("low", "media_platform.jobs.maintenance.delete_file", previous)
-    video_encode(video=video, resolutions=resolutions)
+    video_encode(video=video, resolutions=resolutions, output_codecs=output_codecs)
     return video
 
 
@@ -128,13 +135,17 @@ def _upload_failed(video: Video, message: str) -> None:
 
 
 @transaction.atomic
-def video_encode(*, video: Video, resolutions: list[str] | None = None) -> EncodingProcess:
+def video_encode(
+    *, video: Video, resolutions: list[str] | None = None, output_codecs: list[str] | None = None
+) -> EncodingProcess:
     """A new process over the stored original; an older one still running is cancelled."""
     for process in video.processes.filter(status__in=ACTIVE_STATUSES):
         encoding_process_cancel(process=process)
     recipe: dict = {"name": "bunny_video"}
     if resolutions:
         recipe["resolutions"] = resolutions
+    if output_codecs:
+        recipe["output_codecs"] = output_codecs
     return encoding_process_create(
         library=video.library,
         video=video,
@@ -145,10 +156,10 @@ def video_encode(*, video: Video, resolutions: list[str] | None = None) -> Encod
     )
 
 
-def video_reencode(*, video: Video) -> EncodingProcess:
+def video_reencode(*, video: Video, output_codecs: list[str] | None = None) -> EncodingProcess:
     if not video.has_original or not exists(video.original_name):
         raise OriginalMissing()
-    return video_encode(video=video)
+    return video_encode(video=video, output_codecs=output_codecs)
 
 
 @transaction.atomic

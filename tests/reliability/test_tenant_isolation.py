@@ -51,6 +51,7 @@ def fill(pattern: str, dialect: str, victim) -> str:
         "video_id": video.guid,
         "collection_id": collection.guid,
         "srclang": "en",
+        "output_codec_id": 1,
         "process_id": processes.get(dialect).public_id if dialect in processes else "x",
         "job_id": processes.get(dialect).public_id if dialect in processes else "x",
         "id": processes.get(dialect).public_id if dialect in processes else "x",

@@ -149,7 +149,7 @@ class VideoModel(serializers.ModelSerializer):
             "transcodingMessages": [_message(m) for m in _messages(video)],
             "jitEncodingEnabled": video.jit_encoding_enabled,
             "smartGenerateStatus": video.smart_generate_status,
-            "smartGenerateFeaturesStatus": None,
+            "smartGenerateFeaturesStatus": video.smart_generate_features or None,
             "hasOriginal": video.has_original,
             "originalHash": video.original_hash,
             "hasHighQualityPreview": video.has_high_quality_preview,
@@ -163,7 +163,7 @@ class VideoModel(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DictField(allow_null=True))
     def get_smartGenerateFeaturesStatus(self, video: Video) -> dict | None:
-        return None
+        return video.smart_generate_features or None
 
 
 _datetime = serializers.DateTimeField()

@@ -39,6 +39,7 @@ from .outputs import (
     Branch,
     Built,
     CencBoxes,
+    CodecVariants,
     DashPackage,
     Finisher,
     HlsMaster,
@@ -49,6 +50,7 @@ from .outputs import (
     StoryboardFrames,
     SubtitleSource,
     Transcription,
+    join,
     open_branch,
 )
 from .point_jobs import PointPlan, plan_preview_clip, plan_screenshots, plan_thumbnail
@@ -58,6 +60,7 @@ from .video_jobs import build_hls, build_mp4, subtitle_copy_outputs
 __all__ = [
     "AnimationFrames",
     "CencBoxes",
+    "CodecVariants",
     "DashPackage",
     "EncodeContext",
     "Finisher",
@@ -123,6 +126,14 @@ def _directories(files: Sequence[PlannedFile], scratch: Sequence[str]) -> tuple[
     return tuple(sorted({os.path.dirname(f.path) for f in files if os.path.dirname(f.path)} | set(scratch)))
 
 
+def codec_finishers(jobs: Sequence[tuple[int, Job]]) -> list[Finisher]:
+    return [
+        CodecVariants(index, join(job.prefix, job.playlist_name), job.codec_masters)
+        for index, job in jobs
+        if isinstance(job, HlsJob) and job.codec_masters
+    ]
+
+
 def plan_timeline(jobs: Sequence[tuple[int, Job]], info: SourceInfo, ctx: EncodeContext) -> Invocation:
     """One ffmpeg command for `jobs` (index, job): decode once, split, encode every output."""
     ordered = sorted(jobs, key=lambda item: list(TIMELINE_BUILDERS).index(type(item[1])))
@@ -144,6 +155,7 @@ def plan_timeline(jobs: Sequence[tuple[int, Job]], info: SourceInfo, ctx: Encode
         setup += built.setup_files
         durations.append(built.duration)
         frames.append(built.frames)
+    finishers += codec_finishers(ordered)  # last: after every master and packaging is written
     # Last, so the first output (whose frames measure progress) stays a video encode.
     copies, copy_scratch = subtitle_copy_outputs(job_list, graph)
     outputs += copies

@@ -1,4 +1,4 @@
-"""Encoder options for one rendition: the only place that knows libx264/libx265/libsvtav1 flags."""
+"""Encoder options for one rendition: the only place that knows libx264/libx265/libsvtav1/libvpx flags."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from ..spec import AudioSettings, VideoSettings
 
-ENCODERS = {"h264": "libx264", "h265": "libx265", "av1": "libsvtav1"}
+ENCODERS = {"h264": "libx264", "h265": "libx265", "av1": "libsvtav1", "vp9": "libvpx-vp9"}
 AUDIO_ENCODERS = {"aac": "aac", "opus": "libopus"}
 # svt-av1 presets are numbers (0 slowest … 13 fastest); map x264 names onto them.
 SVT_PRESETS = {
@@ -20,11 +20,45 @@ SVT_PRESETS = {
     "slower": 4,
     "veryslow": 2,
 }
+# libvpx has no preset names: a deadline and a cpu-used speed (higher is faster) instead.
+VPX_SPEEDS = {
+    "ultrafast": ("realtime", 8),
+    "superfast": ("realtime", 7),
+    "veryfast": ("realtime", 6),
+    "faster": ("good", 5),
+    "fast": ("good", 4),
+    "medium": ("good", 3),
+    "slow": ("good", 2),
+    "slower": ("good", 1),
+    "veryslow": ("good", 0),
+}
 # Every rendition of a ladder keys at the same instants: a fixed cadence, no scene-cut keyframes.
 KEYFRAMES = "expr:gte(t,n_forced*{gop})"
 
 
+def vp9_options(video: VideoSettings, gop_frames: int) -> dict[str, Any]:
+    """Constrained quality: the CRF, capped at the rung's peak rate (b:v 0 is pure CRF)."""
+    deadline, speed = VPX_SPEEDS.get(video.preset or "veryfast", VPX_SPEEDS["veryfast"])
+    opts: dict[str, Any] = {"c:v": "libvpx-vp9", "pix_fmt": "yuv420p", "deadline": deadline, "cpu-used": speed}
+    opts["row-mt"] = 1
+    if video.crf is not None:
+        opts["crf"] = round(video.crf)
+        opts["b:v"] = f"{video.max_rate_kbps}k" if video.max_rate_kbps else "0"
+    elif video.bitrate_kbps:
+        opts["b:v"] = f"{video.bitrate_kbps}k"
+    opts["g"] = opts["keyint_min"] = gop_frames
+    opts["force_key_frames"] = KEYFRAMES.format(gop=video.gop_seconds)
+    return opts
+
+
 def video_options(video: VideoSettings, *, fps: float | None, threads: int = 0) -> dict[str, Any]:
+    if video.codec == "vp9":
+        opts = vp9_options(video, max(1, round((fps or 30.0) * video.gop_seconds)))
+        if video.fps:
+            opts["r"] = round(video.fps, 3)
+        if threads:
+            opts["threads"] = threads
+        return opts
     opts: dict[str, Any] = {"c:v": ENCODERS[video.codec], "pix_fmt": "yuv420p"}
     preset = video.preset or "veryfast"
     if video.codec == "av1":

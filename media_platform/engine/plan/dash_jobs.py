@@ -9,6 +9,7 @@ from dataclasses import replace
 import ffmpeg
 
 from ..spec import DashJob, Rendition
+from ..transforms import fit_within
 from .codecs import audio_options
 from .graph import Graph, fan_out
 from .outputs import Branch, Built, DashPackage, PlannedFile, join
@@ -25,6 +26,12 @@ def _keyframes_within(rendition: Rendition, segment_duration: float) -> Renditio
     if video.gop_frames or video.gop_seconds <= segment_duration:
         return rendition
     return replace(rendition, video=replace(video, gop_seconds=segment_duration))
+
+
+def _size(rendition: Rendition, branch: Branch) -> tuple[int, int]:
+    return fit_within(
+        branch.geometry.width, branch.geometry.height, rendition.width, rendition.height, upscale=rendition.upscale
+    )
 
 
 def build_dash(job: DashJob, index: int, graph: Graph, branch: Branch) -> Built:
@@ -50,6 +57,11 @@ def build_dash(job: DashJob, index: int, graph: Graph, branch: Branch) -> Built:
     files = [PlannedFile(index, manifest, "manifest")]
     if job.hls_playlist:
         files.append(PlannedFile(index, join(job.prefix, job.hls_master_name), "master"))
+        if job.list_variants:  # the packager names representation n's HLS playlist media_<n>.m3u8
+            files += [
+                PlannedFile(index, join(job.prefix, f"media_{n}.m3u8"), "variant", r.name, *_size(r, branch))
+                for n, r in enumerate(renditions)
+            ]
     hls_master = job.hls_master_name if job.hls_playlist else None
     finisher = DashPackage(index, manifest, tuple(videos), audio, job.segment_duration, hls_master, job.cenc)
     frames = expected_frames(renditions[0], graph, branch.geometry.duration) if renditions else None

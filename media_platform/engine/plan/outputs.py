@@ -138,7 +138,26 @@ class CencBoxes:
     cenc: Cenc
 
 
-Finisher = HlsMaster | StoryboardFrames | AnimationFrames | Mp4Subtitles | Transcription | DashPackage | CencBoxes
+@dataclass(frozen=True)
+class CodecVariants:
+    """List the variants of other jobs' masters (other codecs) in a ladder's master: after the
+    masters and packagings of the invocation are written."""
+
+    job_index: int
+    master: str
+    others: tuple[str, ...]
+
+
+Finisher = (
+    HlsMaster
+    | StoryboardFrames
+    | AnimationFrames
+    | Mp4Subtitles
+    | Transcription
+    | DashPackage
+    | CencBoxes
+    | CodecVariants
+)
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,8 @@ from django.conf import settings
 
 from media_platform.engine.hls import parse_segments
 from media_platform.engine.plan import PlannedFile
+
+INIT_SEGMENT = re.compile(r'^#EXT-X-MAP:URI="([^"]+)"', re.M)
 
 
 @dataclass
@@ -85,7 +88,9 @@ def _playlist(item: Inspected, path: Path) -> None:
     item.duration = round(sum(s.duration for s in segments), 3)
     item.size += sum((path.parent / s.uri).stat().st_size for s in segments if (path.parent / s.uri).exists())
     if segments:
-        _apply_probe(item, ffprobe(path.parent / segments[0].uri))
+        # fMP4 (CMAF) segments carry no codec headers: those are in the playlist's init segment.
+        init = INIT_SEGMENT.search(path.read_text())
+        _apply_probe(item, ffprobe(path.parent / (init.group(1) if init else segments[0].uri)))
         item.duration = round(sum(s.duration for s in segments), 3)  # the first segment's is not the whole
         item.video_duration = item.audio_duration = None
         if item.duration:

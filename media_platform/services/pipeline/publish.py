@@ -17,6 +17,7 @@ from django.db import transaction
 from media_platform.engine.issues import Issue, IssueCode, Severity
 from media_platform.engine.ladder import rung_sort_key
 from media_platform.models import EncodingJob, EncodingOutput, EncodingProcess, Video
+from media_platform.services.output_codecs import codecs_text, probed_codecs
 from media_platform.services.queueing import enqueue_in
 from media_platform.storage import delete_prefix, upload_tree
 from media_platform.storage.s3 import S3Error, S3Location
@@ -120,6 +121,9 @@ def publish_video(process: EncodingProcess, prefix: str, inspected: list[Inspect
         video.available_resolutions = ",".join(sorted(set(variants + kept), key=rung_sort_key))
         roles = [i.file.role for i in inspected] + [output.role for output in kept_outputs]
         video.has_mp4_fallback = "mp4" in roles
+        probed = [i.video_codec for i in inspected if i.file.role == "variant"] + [o.video_codec for o in kept_outputs]
+        if codecs := probed_codecs(probed):
+            video.output_codecs = codecs_text(codecs)
         if not (video.thumbnail_file_name or "").startswith("thumbnail_"):  # keep a custom thumbnail
             has_thumbnail = any(i.file.role == "image" for i in inspected)
             video.thumbnail_file_name = "thumbnail.jpg" if has_thumbnail else None

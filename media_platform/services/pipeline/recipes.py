@@ -12,6 +12,7 @@ from media_platform.engine.names import safe_join
 from media_platform.engine.probe import SourceInfo
 from media_platform.engine.spec import (
     AnimationJob,
+    DashJob,
     Encryption,
     HlsJob,
     Job,
@@ -20,6 +21,7 @@ from media_platform.engine.spec import (
     ThumbnailJob,
 )
 from media_platform.models import EncodingProcess
+from media_platform.services.output_codecs import ENGINE_CODECS, UnknownCodec, parse_output_codecs
 
 THUMBNAIL_FILE = "thumbnail.jpg"
 
@@ -41,9 +43,12 @@ def bunny_video_jobs(process: EncodingProcess, info: SourceInfo) -> list[Job]:
     thumbnail_ms = video.thumbnail_time if video is not None else None
     # AES-128: a new key per encode; the key URL is the platform's (services/pipeline/keys.py).
     encryption = Encryption(key=secrets.token_hex(16)) if library.encrypt_hls else None
-    hls = HlsJob(renditions=tuple(ladder), mp4_fallback=mp4, encryption=encryption)
+    codec_jobs = [] if encryption else codec_ladders(process, info, enabled)
+    masters = tuple(f"{job.prefix}/{job.hls_master_name}" for job in codec_jobs)
+    hls = HlsJob(renditions=tuple(ladder), mp4_fallback=mp4, encryption=encryption, codec_masters=masters)
     jobs: list[Job] = [
         hls,
+        *codec_jobs,
         ThumbnailJob(time=thumbnail_ms / 1000 if thumbnail_ms is not None else None, filename=THUMBNAIL_FILE),
         AnimationJob(filename="preview.webp"),
         StoryboardJob(interval=storyboard_interval(info.duration), columns=10, tile_width=160),
@@ -51,6 +56,30 @@ def bunny_video_jobs(process: EncodingProcess, info: SourceInfo) -> list[Job]:
     if library.auto_captions:
         jobs.append(auto_captions_job(hls))
     return jobs
+
+
+def codec_ladders(process: EncodingProcess, info: SourceInfo, enabled: list[str]) -> list[DashJob]:
+    """A fMP4/CMAF ladder per output codec beyond x264, in its own folder. Not for encrypted
+    libraries: these ladders would play in the clear."""
+    names = (process.recipe or {}).get("output_codecs")
+    if not names:  # the library's codecs, and those the video was given before (a reencode keeps them)
+        current = process.video.output_codecs if process.video is not None else ""
+        try:
+            names = parse_output_codecs(f"{process.library.output_codecs},{current}")
+        except UnknownCodec:  # a setting naming an encoder this host lacks: the H.264 ladder alone
+            names = ["x264"]
+    return [
+        DashJob(
+            prefix=name,
+            renditions=tuple(
+                build_ladder(info.video, enabled, codec=ENGINE_CODECS[name], preset=settings.ENCODER_PRESET or None)
+            ),
+            hls_playlist=True,
+            list_variants=True,
+        )
+        for name in names
+        if name != "x264"
+    ]
 
 
 def auto_captions_job(hls: HlsJob) -> SpeechToTextJob:

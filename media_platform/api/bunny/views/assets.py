@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from media_platform.engine.captions import CaptionError
 from media_platform.models import Caption
 from media_platform.net import BlockedAddress, blocked_reason, guarded_session
+from media_platform.selectors.videos import video_mp4_outputs
 from media_platform.services import video_assets
 
 from ..base import BunnyApiView
@@ -105,21 +106,10 @@ class VideoResolutionsApi(BunnyApiView):
             "configuredResolutions": configured,
             "playlistResolutions": [{"resolution": r, "path": f"{r}/video.m3u8"} for r in available],
             "storageResolutions": [{"resolution": r, "path": f"{r}/"} for r in available],
-            "mp4Resolutions": [{"resolution": o["rendition"], "path": o["path"]} for o in _mp4_outputs(video)],
+            "mp4Resolutions": [{"resolution": o["rendition"], "path": o["path"]} for o in video_mp4_outputs(video)],
             "storageObjects": [],
             "oldResolutions": [],
             "hasBothOldAndNewResolutionFormat": False,
             "hasOriginal": video.has_original,
         }
         return Response({"success": True, "message": "OK", "statusCode": 200, "data": data})
-
-
-def _mp4_outputs(video) -> list[dict]:
-    from media_platform.models import EncodingOutput
-
-    newest = video.processes.filter(status__in=["FINISHED", "PARTIALLY_FAILED"]).order_by("-created_at").first()
-    if newest is None or not video.has_mp4_fallback:
-        return []
-    return list(
-        EncodingOutput.objects.filter(job__process=newest, role="mp4").values("rendition", "path").order_by("path")
-    )

@@ -17,6 +17,7 @@ from media_platform.models import Collection
 from media_platform.selectors.libraries import library_content_version
 from media_platform.selectors.videos import video_list, video_queryset
 from media_platform.services import videos as video_services
+from media_platform.services.output_codecs import UnknownCodec, upload_codecs
 
 from ..base import BunnyApiView, is_uuid
 from ..errors import error, ok
@@ -123,7 +124,7 @@ class VideoApi(BunnyApiView):
     @extend_schema(
         operation_id="Video_UploadVideo",
         request={"application/octet-stream": bytes},
-        parameters=[OpenApiParameter("enabledResolutions", str)],
+        parameters=[OpenApiParameter("enabledResolutions", str), OpenApiParameter("enabledOutputCodecs", str)],
         responses={200: StatusModel, 400: StatusModel, **ERRORS},
     )
     def put(self, request, library_id: int, video_id: str):
@@ -133,7 +134,13 @@ class VideoApi(BunnyApiView):
             return error(413, f"The upload is larger than the {settings.MAX_UPLOAD_BYTES}-byte limit.")
         resolutions = parse_resolutions(request.query_params.get("enabledResolutions", ""))
         try:
-            video_services.video_upload(video=video, stream=stream, content_length=length, resolutions=resolutions)
+            codecs = upload_codecs(request.query_params.get("enabledOutputCodecs"), self.library)
+        except UnknownCodec as exc:
+            return error(400, str(exc))
+        try:
+            video_services.video_upload(
+                video=video, stream=stream, content_length=length, resolutions=resolutions, output_codecs=codecs
+            )
         except video_services.UploadFailed as exc:
             return error(400, f"Upload failed: {exc}")
         return ok()
