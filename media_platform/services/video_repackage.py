@@ -24,7 +24,7 @@ from media_platform.models import EncodingJob, EncodingOutput, EncodingProcess, 
 from media_platform.selectors.storage_size import published_outputs
 from media_platform.services.queueing import ENVIRONMENT_RETRY, enqueue_in, enqueue_on_commit
 from media_platform.status import ProcessStatus
-from media_platform.storage import delete_prefix, download_file, list_files, upload_tree, workspace
+from media_platform.storage import delete_prefix, download_files, list_files, upload_tree, workspace
 
 from .pipeline.inspect import inspect_outputs
 from .pipeline.publish import record_outputs
@@ -100,8 +100,7 @@ def video_repackage_run(*, video_id: int, keep_original_files: bool = True) -> s
     outputs = list(published_outputs(video).select_related("job"))
     with workspace(f"repackage-{video.guid}") as work:
         old, new = work / "old", work / "new"
-        for name in list_files(old_prefix):
-            download_file(name, old / name[len(old_prefix) + 1 :])
+        download_files([(name, old / name[len(old_prefix) + 1 :]) for name in list_files(old_prefix)])
         made = _rebuild(video, outputs, old, new)
         inspected, _ = inspect_outputs(new, _planned(outputs, made))
         process = EncodingProcess.objects.create(
