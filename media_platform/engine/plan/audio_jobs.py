@@ -36,6 +36,8 @@ def plan_audio(job: AudioJob, index: int, info: SourceInfo, ctx: EncodeContext) 
         slaves.append(({"f": "mp4", "movflags": "+faststart"}, path))
         files.append(PlannedFile(index, path, "audio_file"))
     opts = audio_options(job.audio, source_rate=info.audio[0].sample_rate)
+    if ctx.lead:
+        opts["output_ts_offset"] = ctx.lead  # the same timeline as the video pieces it joins
     output = ffmpeg.output(
         source[str(info.audio[0].index)], tee_target(slaves), f="tee", vn=None, flags="+global_header", **opts
     )

@@ -65,8 +65,9 @@ def encode_options(rendition: Rendition, graph: Graph, *, with_audio: bool) -> d
     if with_audio:
         rate = graph.info.audio[0].sample_rate if graph.info.audio else None
         opts.update(audio_options(rendition.audio, source_rate=rate))
-    if graph.ctx.output_ts_offset:
-        opts["output_ts_offset"] = round(graph.ctx.output_ts_offset, 6)
+    offset = (graph.ctx.output_ts_offset or 0.0) + (graph.ctx.lead or 0.0)
+    if offset:
+        opts["output_ts_offset"] = round(offset, 6)
     return {**opts, **MUXING}
 
 
@@ -85,12 +86,18 @@ def hls_slave(
     options: dict[str, Any] = {}
     if select:
         options["select"] = select
+    # The muxer cuts at the first keyframe `hls_time` after the first packet it was given. A
+    # span's first frame may lie a little after its segment boundary (a 29.97 fps frame grid
+    # misses whole seconds), which would push every cut past the keyframe on the next boundary;
+    # cutting a frame's length sooner lands each cut back on it (ctx.segment_cut_slack).
+    cut = round(job.segment_duration - graph.ctx.segment_cut_slack, 6)
+    flags = "independent_segments+temp_file" if graph.ctx.segment_temp_files else "independent_segments"
     options.update(
         {
             "f": "hls",
-            "hls_time": f"{job.segment_duration:g}",
+            "hls_time": f"{cut:g}",
             "hls_playlist_type": "vod",
-            "hls_flags": "independent_segments",
+            "hls_flags": flags,
             "hls_segment_filename": join(job.prefix, job.segment_pattern.format(name=name)),
             "start_number": graph.ctx.segment_start_number,
         }
