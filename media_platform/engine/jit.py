@@ -20,6 +20,7 @@ from .plan.codecs import timeline_lead
 from .probe import SourceInfo
 from .runner import RunResult
 from .spec import HlsJob, Rendition
+from .tscut import boundaries_for
 
 # Containers whose index lets a seek land exactly on the keyframe at or before a time. Elsewhere
 # (MPEG-TS/PS, raw streams, Matroska without cues…) the demuxer guesses from timestamps it reads,
@@ -143,17 +144,7 @@ def jit_master(variants: Sequence[VariantStream]) -> str:
 
 
 # --- encoding a run of segments ------------------------------------------------------------
-def cut_slack(index: KeyframeIndex) -> float:
-    """How much sooner than S a run's muxer must cut: the first frame of a run lies up to a frame
-    after its grid line, and the muxer counts S from it (see plan.video_jobs.hls_slave)."""
-    return round(index.frame_duration, 6)
-
-
-def max_run(index: KeyframeIndex, gop_seconds: float) -> int:
-    """Segments one run may cover: its n-th cut comes n slacks early, which must stay short of
-    the keyframe in the middle of the segment."""
-    slack = cut_slack(index) or 0.04
-    return max(1, int((gop_seconds - index.frame_duration - 0.1) / slack))
+STREAM_FILE = "stream.ts"
 
 
 def span_context(
@@ -163,11 +154,11 @@ def span_context(
     count: int,
     *,
     lead: float,
-    slack: float,
     earlier: float = 0.0,
 ) -> EncodeContext:
     """Segments first…first+count-1 in one run: decoded from the first one's keyframe (or
-    `earlier` seconds before it), trimmed to the grid, timed and numbered as in the ladder."""
+    `earlier` seconds before it), trimmed to the grid, timed as in the ladder, written as one
+    stream to cut at the grid lines (run_boundaries)."""
     last = min(first + count, len(spans)) - 1
     segment = spans[first].start if first else 0.0
     until = spans[last + 1].start if last + 1 < len(spans) else None
@@ -179,9 +170,16 @@ def span_context(
         output_ts_offset=segment,
         lead=lead,
         segment_start_number=first,
-        segment_cut_slack=slack,
-        segment_temp_files=True,
+        stream_to=STREAM_FILE,
     )
+
+
+def run_boundaries(spans: Sequence[SegmentSpan], first: int, count: int, lead: float) -> list[int]:
+    """Where a run's stream is cut (90 kHz PTS): the grid lines of its 2nd, 3rd, … segments, and
+    the one it ends on — past which ffmpeg may still repeat the last frame (its constant-rate
+    output fills the last frame's duration), which belongs to no segment of this run."""
+    last = min(first + count, len(spans))
+    return boundaries_for([spans[k].start for k in range(first + 1, min(last + 1, len(spans)))], lead)
 
 
 def ladder_lead(job: HlsJob, info: SourceInfo) -> float:
@@ -205,14 +203,13 @@ def segment_invocation(
     count: int,
     *,
     lead: float,
-    slack: float,
     earlier: float = 0.0,
 ) -> Invocation:
     """The one ffmpeg run that encodes segments first…first+count-1 of one rendition: the ladder's
     own HLS job narrowed to that rendition, planned by the same planner."""
     chosen = next(r for r in job.renditions if r.name == rendition)
     single = replace(job, renditions=(chosen,), mp4_fallback=(), subtitles=(), copy_subtitles=False, encryption=None)
-    context = span_context(base, spans, first, count, lead=lead, slack=slack, earlier=earlier)
+    context = span_context(base, spans, first, count, lead=lead, earlier=earlier)
     (invocation,) = plan_process([(0, single)], info, context)
     return invocation
 

@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 
 from media_platform.engine.jit import (
-    cut_slack,
     h264_level,
     incompatibility,
     ladder_lead,
-    max_run,
     media_playlist,
+    run_boundaries,
     run_span,
     segment_grid,
     segment_invocation,
@@ -27,6 +26,7 @@ from media_platform.engine.plan import EncodeContext, plan_process
 from media_platform.engine.probe import probe_file
 from media_platform.engine.runner import run_ffmpeg
 from media_platform.engine.spec import Encryption, HlsJob
+from media_platform.engine.tscut import TsCutter, split_stream
 
 from .conftest import source_info
 
@@ -66,6 +66,7 @@ def packets(path: Path) -> list[tuple[int, int]]:
 
 
 def run(invocation, workdir: Path):
+    workdir.mkdir(parents=True, exist_ok=True)
     for folder in invocation.directories:
         (workdir / folder).mkdir(parents=True, exist_ok=True)
     return run_ffmpeg(invocation.argv, cwd=workdir, duration=invocation.duration)
@@ -84,23 +85,23 @@ def encoded(request, tmp_path_factory):
     assert run(plan_process([(0, job)], info, base)[0], ladder).ok
     index = read_index(str(source))
     spans = segment_grid(index, SEGMENT, format_name=info.format_name)
-    lead, slack = ladder_lead(job, info), cut_slack(index)
+    lead = ladder_lead(job, info)
     jit = folder / "jit"
     for rendition in job.renditions:
+        (jit / rendition.name).mkdir(parents=True)
         for first, count in [(0, 2), (2, 1), (3, 3)]:  # the last run asks for more than there is
             work = folder / f"run-{rendition.name}-{first}"
 
             def plan(earlier, name=rendition.name, first=first, count=count):
-                return segment_invocation(
-                    job, name, info, base, spans, first, count, lead=lead, slack=slack, earlier=earlier
-                )
+                return segment_invocation(job, name, info, base, spans, first, count, lead=lead, earlier=earlier)
 
             result = run_span(plan, lambda invocation, work=work: run(invocation, work))
             assert result.ok, result.stderr_tail
-            for number in range(first, min(first + count, len(spans))):
-                name = f"{rendition.name}/video{number}.ts"
-                (jit / name).parent.mkdir(parents=True, exist_ok=True)
-                (work / name).rename(jit / name)
+            stream = (work / "stream.ts").read_bytes()
+            pieces = split_stream(stream, run_boundaries(spans, first, count, lead))[:count]
+            assert len(pieces) == min(count, len(spans) - first)
+            for number, data in enumerate(pieces, start=first):
+                (jit / rendition.name / f"video{number}.ts").write_bytes(data)
     return info, job, spans, index, ladder, jit
 
 
@@ -208,13 +209,20 @@ def test_media_playlist_lists_every_segment_before_it_exists():
     assert [line for line in text.splitlines() if line.endswith(".ts")] == ["video0.ts", "video1.ts", "video2.ts"]
 
 
-def test_runs_stay_short_enough_for_their_cuts_to_land_on_the_grid():
-    index = index_of([n / 30 for n in range(60)], [0.0], step=1 / 30)
-    assert cut_slack(index) == pytest.approx(1 / 30, abs=1e-6)
-    assert 20 < max_run(index, 2.0) < 60
-
-
 def test_levels_follow_the_picture_rate():
     assert h264_level(1920, 1080, 30) == 40
     assert h264_level(1280, 720, 30) == 31
     assert h264_level(426, 240, 30) == 30
+
+
+def test_a_stream_cut_as_it_grows_is_cut_as_it_is_whole(encoded):
+    _, job, spans, _, _, jit = encoded
+    stream = (jit.parent / f"run-{job.renditions[0].name}-0" / "stream.ts").read_bytes()
+    boundaries = run_boundaries(spans, 0, 2, 0.0)  # lines that fall anywhere: only agreement counts
+    cutter = TsCutter(boundaries)
+    grown: dict[int, bytes] = {}
+    for offset in range(0, len(stream), 1000):  # pieces that split TS packets
+        for piece in cutter.feed(stream[offset : offset + 1000]):
+            grown[piece.segment] = grown.get(piece.segment, b"") + piece.data
+    assert [grown[i] for i in sorted(grown)] == split_stream(stream, boundaries)
+    assert sum(cutter.frames) == len(packets(jit.parent / f"run-{job.renditions[0].name}-0" / "stream.ts"))

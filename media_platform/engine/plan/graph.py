@@ -39,10 +39,12 @@ class EncodeContext:
     # Seconds added to every output timestamp of a span, the same for every piece of one timeline
     # (see codecs.timeline_lead): without it the muxer shifts each run by its own encoder delay.
     lead: float | None = None
-    # HLS: cut segments this much sooner than segment_duration (see hls_slave), and write each
-    # segment as <name>.tmp renamed when complete, so a reader can follow one as it is written.
+    # HLS: cut segments this much sooner than segment_duration (see hls_slave).
     segment_cut_slack: float = 0.0
-    segment_temp_files: bool = False
+    # JIT: an HLS job writes its one rendition as a single MPEG-TS stream here, flushed packet by
+    # packet, instead of segments (the HLS muxer holds each segment in memory until it is whole);
+    # the caller cuts it on the grid as it grows (engine.tscut).
+    stream_to: str | None = None
 
     @property
     def exact_span(self) -> bool:

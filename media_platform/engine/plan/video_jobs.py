@@ -91,13 +91,15 @@ def hls_slave(
     # misses whole seconds), which would push every cut past the keyframe on the next boundary;
     # cutting a frame's length sooner lands each cut back on it (ctx.segment_cut_slack).
     cut = round(job.segment_duration - graph.ctx.segment_cut_slack, 6)
-    flags = "independent_segments+temp_file" if graph.ctx.segment_temp_files else "independent_segments"
+    if graph.ctx.stream_to:
+        # Timestamps as the HLS muxer writes them (no muxing delay added), bytes out at once.
+        return {"f": "mpegts", "mpegts_copyts": 1, "flush_packets": 1}, graph.ctx.stream_to
     options.update(
         {
             "f": "hls",
             "hls_time": f"{cut:g}",
             "hls_playlist_type": "vod",
-            "hls_flags": flags,
+            "hls_flags": "independent_segments",
             "hls_segment_filename": join(job.prefix, job.segment_pattern.format(name=name)),
             "start_number": graph.ctx.segment_start_number,
         }
