@@ -3,6 +3,7 @@ from .collection import Collection
 from .encoding import EncodingChunk, EncodingJob, EncodingOutput, EncodingProcess
 from .library import Library
 from .messages import TranscodingMessage
+from .playback import PlaybackPlan
 from .video import Caption, Video
 from .webhooks import WebhookAttempt, WebhookDelivery
 
@@ -15,6 +16,7 @@ __all__ = [
     "EncodingOutput",
     "EncodingProcess",
     "Library",
+    "PlaybackPlan",
     "TranscodingMessage",
     "Video",
     "WebhookAttempt",
