@@ -59,6 +59,27 @@ def notify_bunny_captions_generated(process: EncodingProcess) -> None:
     )
 
 
+def notify_bunny_resolution(process: EncodingProcess, rendition: str) -> None:
+    """bunny's status 4 (ResolutionFinished): a rendition became playable before the whole ladder
+    is done (JIT playlists published, a fast-start rendition). Once per rendition and run."""
+    library = process.library
+    if process.video_id is None or not library.webhook_url:
+        return
+    guid = str(process.video.guid)
+    webhook_enqueue(
+        library=library,
+        url=library.webhook_url,
+        payload=bunny_payload(
+            library_id=library.pk, video_guid=guid, status=int(BunnyWebhookStatus.RESOLUTION_FINISHED)
+        ),
+        event_key=f"bunny:{process.pk}:{process.generation}:resolution:{rendition}",
+        dialect="bunny",
+        subject=f"video:{guid}",
+        process=process,
+        video_guid=process.video.guid,
+    )
+
+
 # Dialects that call back per process (a callback URL, webhook_config, organisation webhooks):
 # dialect → "module.function" taking (process, event), imported on first use.
 DIALECT_NOTIFIERS: dict[str, str] = {

@@ -13,6 +13,7 @@ from media_platform.engine.ladder import parse_resolutions
 from media_platform.models import Collection
 from media_platform.selectors.videos import video_list, video_queryset
 from media_platform.services import videos as video_services
+from media_platform.services.jit import jit_prepare
 
 from ..base import BunnyApiView, is_uuid
 from ..errors import error, ok
@@ -104,19 +105,29 @@ class VideoApi(BunnyApiView):
     @extend_schema(
         operation_id="Video_UploadVideo",
         request={"application/octet-stream": bytes},
-        parameters=[OpenApiParameter("enabledResolutions", str)],
+        parameters=[OpenApiParameter("jitEnabled", bool), OpenApiParameter("enabledResolutions", str)],
         responses={200: StatusModel, 400: StatusModel, **ERRORS},
     )
     def put(self, request, library_id: int, video_id: str):
         video = self.get_video(video_id)
+        jit = request.query_params.get("jitEnabled")
+        if jit is not None and jit.lower() not in ("true", "false"):
+            return error(400, "jitEnabled must be true or false")
         stream, length = body_stream(request)
         if length is not None and length > settings.MAX_UPLOAD_BYTES:
             return error(413, f"The upload is larger than the {settings.MAX_UPLOAD_BYTES}-byte limit.")
         resolutions = parse_resolutions(request.query_params.get("enabledResolutions", ""))
         try:
-            video_services.video_upload(video=video, stream=stream, content_length=length, resolutions=resolutions)
+            video = video_services.video_upload(
+                video=video,
+                stream=stream,
+                content_length=length,
+                resolutions=resolutions,
+                jit_enabled=None if jit is None else jit.lower() == "true",
+            )
         except video_services.UploadFailed as exc:
             return error(400, f"Upload failed: {exc}")
+        jit_prepare(video=video)  # after the upload's commit: playable in seconds, JIT or fast start
         return ok()
 
     @extend_schema(operation_id="Video_DeleteVideo", responses={200: StatusModel, **ERRORS})
