@@ -11,7 +11,7 @@ from ..spec import AudioJob
 from .codecs import audio_options
 from .graph import EncodeContext
 from .outputs import PlannedFile, join
-from .video_jobs import tee_target
+from .video_jobs import lead_option, tee_target
 
 
 def plan_audio(job: AudioJob, index: int, info: SourceInfo, ctx: EncodeContext) -> tuple[list[Any], list[PlannedFile]]:
@@ -28,6 +28,7 @@ def plan_audio(job: AudioJob, index: int, info: SourceInfo, ctx: EncodeContext) 
             "hls_time": f"{job.segment_duration:g}",
             "hls_playlist_type": "vod",
             "hls_segment_filename": join(job.prefix, job.segment_pattern),
+            **lead_option(ctx),
         }
         slaves.append((options, playlist))
         files.append(PlannedFile(index, playlist, "audio"))
@@ -36,8 +37,6 @@ def plan_audio(job: AudioJob, index: int, info: SourceInfo, ctx: EncodeContext) 
         slaves.append(({"f": "mp4", "movflags": "+faststart"}, path))
         files.append(PlannedFile(index, path, "audio_file"))
     opts = audio_options(job.audio, source_rate=info.audio[0].sample_rate)
-    if ctx.lead:
-        opts["output_ts_offset"] = ctx.lead  # the same timeline as the video pieces it joins
     output = ffmpeg.output(
         source[str(info.audio[0].index)], tee_target(slaves), f="tee", vn=None, flags="+global_header", **opts
     )

@@ -65,9 +65,8 @@ def encode_options(rendition: Rendition, graph: Graph, *, with_audio: bool) -> d
     if with_audio:
         rate = graph.info.audio[0].sample_rate if graph.info.audio else None
         opts.update(audio_options(rendition.audio, source_rate=rate))
-    offset = (graph.ctx.output_ts_offset or 0.0) + (graph.ctx.lead or 0.0)
-    if offset:
-        opts["output_ts_offset"] = round(offset, 6)
+    if graph.ctx.output_ts_offset:
+        opts["output_ts_offset"] = round(graph.ctx.output_ts_offset, 6)
     return {**opts, **MUXING}
 
 
@@ -93,7 +92,8 @@ def hls_slave(
     cut = round(job.segment_duration - graph.ctx.segment_cut_slack, 6)
     if graph.ctx.stream_to:
         # Timestamps as the HLS muxer writes them (no muxing delay added), bytes out at once.
-        return {"f": "mpegts", "mpegts_copyts": 1, "flush_packets": 1}, graph.ctx.stream_to
+        stream = {"f": "mpegts", "mpegts_copyts": 1, "flush_packets": 1, **lead_option(graph.ctx)}
+        return stream, graph.ctx.stream_to
     options.update(
         {
             "f": "hls",
@@ -106,7 +106,16 @@ def hls_slave(
     )
     if key_info:
         options["hls_key_info_file"] = key_info
+    options.update(lead_option(graph.ctx))
     return options, join(job.prefix, job.variant_playlist.format(name=name))
+
+
+def lead_option(ctx) -> dict[str, Any]:
+    """A span's lead, given to the muxer itself: it counts in 90 kHz ticks as the whole encode's
+    muxer does when it shifts, where the output's own offset would count in frames (the lead of a
+    sound's priming is not a whole number of them). The span's place on the timeline stays an
+    output offset: counted in frames, it rounds exactly as the span's own frame times do."""
+    return {"output_ts_offset": f"{ctx.lead:.6f}"} if ctx.lead else {}
 
 
 def key_setup(job: HlsJob, index: int) -> tuple[str | None, tuple[tuple[str, bytes], ...]]:
