@@ -81,9 +81,7 @@ class SegmentRun:
         except Exception as exc:  # noqa: BLE001 - whatever broke, the segments not made fail
             if not isinstance(exc, SegmentFailed):
                 log.exception("JIT run %s failed", self.token)
-            for number in self.numbers:
-                if number not in self.complete:
-                    self._fail(number, str(exc) or type(exc).__name__)
+            self._fail([n for n in self.numbers if n not in self.complete], str(exc) or type(exc).__name__)
         finally:
             self._close()
 
@@ -172,7 +170,7 @@ class SegmentRun:
         made = frames[position] if position < len(frames) else 0
         last = number == self.plan.count - 1
         if expected and (made != expected and not (last and abs(made - expected) <= 1)):
-            self._fail(number, f"segment {number} came out with {made} frames instead of {expected}")
+            self._fail([number], f"it came out with {made} frames instead of {expected}")
             return
         os.replace(self.part(number), self.whole(number))
         self.complete.add(number)
@@ -191,10 +189,14 @@ class SegmentRun:
             if number not in self.stored:
                 limits.claim_renew(self.plan.id, self.rendition, number, self.token)
 
-    def _fail(self, number: int, reason: str) -> None:
-        self.failed[number] = reason
-        limits.mark_failed(self.plan.id, self.rendition, number, reason)
-        record_failure(self.plan, f"Segment {number} of {self.rendition} could not be encoded on demand: {reason}")
+    def _fail(self, numbers: list[int], reason: str) -> None:
+        if not numbers:
+            return
+        for number in numbers:
+            self.failed[number] = reason
+            limits.mark_failed(self.plan.id, self.rendition, number, reason)
+        which = f"Segment {numbers[0]}" if len(numbers) == 1 else f"Segments {numbers[0]}-{numbers[-1]}"
+        record_failure(self.plan, f"{which} of {self.rendition} could not be encoded on demand: {reason}")
         self._notify()
 
     def _close(self) -> None:
