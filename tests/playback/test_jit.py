@@ -191,3 +191,19 @@ def test_jit_enabled_overrides_the_library_and_is_checked(bunny, library_keys, c
     guid = create_video(bunny, library_keys.id)
     refused = upload_bytes(bunny, library_keys.id, f"{guid}?jitEnabled=maybe", b"x")
     assert refused.status_code == 400 and refused.json()["success"] is False
+
+
+def test_a_chunked_ladder_hands_over_with_the_same_segments(client, clip, jit_upload, settings, tmp_path):
+    """Long uploads get their ladder in pieces, each an exact span of the timeline: its segments
+    are the JIT segments' frames at the same timestamps, joins included."""
+    settings.CHUNKED_ENCODING, settings.CHUNK_MIN_DURATION, settings.CHUNK_SECONDS = True, 6, 4
+    # 29.97 fps: frames miss whole seconds, so every join is off the grid by a part of a frame
+    guid = jit_upload(clip("jit-chunked.mp4", size="640x360", duration=12, rate=30000 / 1001, extra=["-g", "60"]))
+    jit = {n: body(client.get(f"/{guid}/360p/video{n}.ts")) for n in range(3)}
+    run_burst()
+    video = Video.objects.get(guid=guid)
+    assert video.status == 4 and video.processes.get().chunks.count() == 4  # three pieces and the sound
+    for number, data in jit.items():
+        (tmp_path / "jit.ts").write_bytes(data)
+        (tmp_path / "ladder.ts").write_bytes(body(client.get(f"/{guid}/360p/video{number}.ts")))
+        assert packets(tmp_path / "ladder.ts") == packets(tmp_path / "jit.ts"), number
