@@ -64,22 +64,25 @@ def after_serving(video: Video, name: str) -> None:
 
 
 def segment_response(request, plan: PlanView, rendition: str, number: int) -> HttpResponse:
-    key = plan.stored_key(rendition, number)
-    name = plan.segment_name(rendition, number)
-    if (reason := limits.failure(plan.id, rendition, number)) is not None:
-        return failed(reason)
-    run = runs.local_run(plan, rendition, number)
-    if run is None:
+    """Stream it from the run making it here, start one, or wait for another process's run —
+    for a while, then 503 (and if that run dies meanwhile, make it here after all)."""
+    key, name = plan.stored_key(rendition, number), plan.segment_name(rendition, number)
+    deadline = time.monotonic() + settings.JIT_WAIT_SECONDS
+    while True:
+        if (reason := limits.failure(plan.id, rendition, number)) is not None:
+            return failed(reason)
+        if (run := runs.local_run(plan, rendition, number)) is not None:
+            return streamed(run, number, name)
         started = runs.start(plan, rendition, number)
+        if isinstance(started, runs.SegmentRun):
+            return streamed(started, number, name)
         if started == runs.STORED:
             return serve_stored(request, key, name)
         if started == runs.BUSY:
             return busy("Too many segments are being encoded; try again shortly.")
-        if started == runs.ELSEWHERE:
-            return wait_for(request, plan, rendition, number)
-        assert isinstance(started, runs.SegmentRun)
-        run = started
-    return streamed(run, number, name)
+        if time.monotonic() >= deadline:  # runs.ELSEWHERE, for too long
+            return busy("The segment is still being encoded; try again shortly.")
+        time.sleep(0.1)
 
 
 def streamed(run: runs.SegmentRun, number: int, name: str) -> HttpResponse:
@@ -93,24 +96,6 @@ def streamed(run: runs.SegmentRun, number: int, name: str) -> HttpResponse:
     except runs.SegmentFailed as exc:
         return failed(str(exc))
     return headers(StreamingHttpResponse(itertools.chain([first], chunks)), name)
-
-
-def wait_for(request, plan: PlanView, rendition: str, number: int) -> HttpResponse:
-    """Another run is making it: stream from it when it runs here, else wait for it to be
-    stored — for a while, then 503."""
-    deadline = time.monotonic() + settings.JIT_WAIT_SECONDS
-    key, name = plan.stored_key(rendition, number), plan.segment_name(rendition, number)
-    while time.monotonic() < deadline:
-        if (run := runs.local_run(plan, rendition, number)) is not None:
-            return streamed(run, number, name)
-        if exists(key):
-            return serve_stored(request, key, name)
-        if (reason := limits.failure(plan.id, rendition, number)) is not None:
-            return failed(reason)
-        if limits.claimed_by(plan.id, rendition, number) is None and not exists(key):
-            return segment_response(request, plan, rendition, number)  # its run died: make it here
-        time.sleep(0.1)
-    return busy("The segment is still being encoded; try again shortly.")
 
 
 def busy(message: str) -> HttpResponse:
