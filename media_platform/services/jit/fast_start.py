@@ -20,7 +20,7 @@ from media_platform.engine.fast_start import (
     copy_master,
 )
 from media_platform.engine.jit import media_playlist
-from media_platform.engine.keyframes import read_index
+from media_platform.engine.mp4index import read_index_fast
 from media_platform.engine.probe import probe_file
 from media_platform.engine.spec import HlsJob
 from media_platform.models import EncodingProcess, PlaybackPlan, Video
@@ -45,7 +45,9 @@ def copy_prepare(*, video: Video, process: EncodingProcess) -> PlaybackPlan | No
         if hls is None or not hls.renditions:
             return None
         top = max(min(r.width or 0, r.height or 0) for r in hls.renditions)
-        index = read_index(path, ffprobe=settings.FFPROBE_BINARY, protocols=protocols)
+        index = read_index_fast(
+            path, format_name=info.format_name, ffprobe=settings.FFPROBE_BINARY, protocols=protocols
+        )
         if not index.frames:
             return None
         reason = copy_incompatibility(info, top, index, max_gap=settings.JIT_MAX_KEYFRAME_GAP)

@@ -29,7 +29,7 @@ from media_platform.engine.jit import (
     media_playlist,
     segment_grid,
 )
-from media_platform.engine.keyframes import read_index
+from media_platform.engine.mp4index import read_index_fast
 from media_platform.engine.names import safe_join
 from media_platform.engine.plan import EncodeContext, HlsMaster, plan_process
 from media_platform.engine.probe import SourceInfo, probe_file
@@ -132,7 +132,11 @@ def plan_jit(video: Video, process: EncodingProcess) -> Planned:
     hls = next((job for job in recipes.expand(process, info) if isinstance(job, HlsJob)), None)
     if hls is None:
         raise NotForUs()
-    index = read_index(path, ffprobe=settings.FFPROBE_BINARY, protocols=protocols) if info.video else None
+    index = (
+        read_index_fast(path, format_name=info.format_name, ffprobe=settings.FFPROBE_BINARY, protocols=protocols)
+        if info.video
+        else None
+    )
     reason = incompatibility(info, hls, index, max_keyframe_gap=settings.JIT_MAX_KEYFRAME_GAP)
     if reason:
         raise Incompatible(reason)
