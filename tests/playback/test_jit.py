@@ -207,3 +207,16 @@ def test_a_chunked_ladder_hands_over_with_the_same_segments(client, clip, jit_up
         (tmp_path / "jit.ts").write_bytes(data)
         (tmp_path / "ladder.ts").write_bytes(body(client.get(f"/{guid}/360p/video{number}.ts")))
         assert packets(tmp_path / "ladder.ts") == packets(tmp_path / "jit.ts"), number
+
+
+def test_a_url_import_is_planned_by_its_fetch_job(bunny, library_keys, clip, receiver):
+    library_keys.library.jit_encoding_enabled = True
+    library_keys.library.save()
+    receiver.files["/source.mp4"] = clip("jit-fetched.mp4", size="640x360", duration=6, extra=GOP)
+    response = bunny.post(
+        f"/library/{library_keys.id}/videos/fetch", {"url": f"{receiver.url}/source.mp4"}, format="json"
+    )
+    guid = response.json()["id"]
+    run_burst(["default"], max_jobs=1)  # the fetch job alone, no worker for the ladder yet
+    video = get_video(bunny, library_keys.id, guid)
+    assert (video["status"], video["availableResolutions"], video["jitEncodingEnabled"]) == (8, "240p,360p", True)
