@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 
 from media_platform.models import PlaybackPlan, Video
-from media_platform.services.jit import limits, runs
+from media_platform.services.jit import demand, limits, runs
 from media_platform.services.jit.plans import PlanView, active_plan, plan_view
 from media_platform.storage import exists
 
@@ -60,7 +60,7 @@ def after_serving(video: Video, name: str) -> None:
     parsed = plan.parse(name) if plan is not None else None
     if plan is not None and parsed is not None:
         rendition, number = parsed
-        runs.prefetch(plan, rendition, number + 1)
+        demand.prefetch(plan, rendition, number + 1)
 
 
 def segment_response(request, plan: PlanView, rendition: str, number: int) -> HttpResponse:
@@ -71,16 +71,16 @@ def segment_response(request, plan: PlanView, rendition: str, number: int) -> Ht
     while True:
         if (reason := limits.failure(plan.id, rendition, number)) is not None:
             return failed(reason)
-        if (run := runs.local_run(plan, rendition, number)) is not None:
+        if (run := demand.local_run(plan, rendition, number)) is not None:
             return streamed(run, number, name)
-        started = runs.start(plan, rendition, number)
+        started = demand.start(plan, rendition, number)
         if isinstance(started, runs.SegmentRun):
             return streamed(started, number, name)
-        if started == runs.STORED:
+        if started == demand.STORED:
             return serve_stored(request, key, name)
-        if started == runs.BUSY:
+        if started == demand.BUSY:
             return busy("Too many segments are being encoded; try again shortly.")
-        if time.monotonic() >= deadline:  # runs.ELSEWHERE, for too long
+        if time.monotonic() >= deadline:  # demand.ELSEWHERE, for too long
             return busy("The segment is still being encoded; try again shortly.")
         time.sleep(0.1)
 

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from media_platform.models import PlaybackPlan, TranscodingMessage, Video
-from media_platform.services.jit import limits, runs
+from media_platform.services.jit import demand, limits, runs
 from media_platform.storage import exists
 from tests.support.bunny import create_video, get_video, upload_bytes
 from tests.support.media import decodes
@@ -105,7 +105,7 @@ def test_parallel_requests_for_one_segment_run_one_encode(clip, jit_upload, monk
 
 def test_an_index_past_the_end_and_unplanned_names_start_nothing(client, clip, jit_upload, monkeypatch):
     guid = jit_upload(clip("jit-names.mp4", size="640x360", duration=6, extra=GOP))
-    monkeypatch.setattr(runs, "start", lambda *args: pytest.fail("no encode may start"))
+    monkeypatch.setattr(demand, "start", lambda *args: pytest.fail("no encode may start"))
     for name in ("240p/video2.ts", "240p/video99.ts", "1080p/video0.ts", "240p/video01.ts", "240p/video-1.ts"):
         assert client.get(f"/{guid}/{name}").status_code == 404, name
     assert client.get("/00000000-0000-0000-0000-000000000000/240p/video0.ts").status_code == 404
