@@ -61,7 +61,7 @@ def segment_grid(index: KeyframeIndex, segment_duration: float, *, format_name: 
                 start=k * segment_duration,
                 first_frame=first,
                 duration=round(max(following - first, 0.0), 6),
-                decode_from=math.floor(decode * 1e6) / 1e6,  # never after the keyframe, in ffmpeg's unit
+                decode_from=math.floor(decode * 1e6 + 1e-6) / 1e6,  # never after the keyframe, in ffmpeg's unit
                 frames=index.frames_between(first, end),
             )
         )

@@ -164,7 +164,8 @@ def _from_moov(path: str, ffprobe: str) -> KeyframeIndex | None:
     if not head.frames:
         return None
     start = head.frames[0] - min(times[:CHECKED_PACKETS]) / timescale
-    frames = [t / timescale + start for t in times]
+    # to the nanosecond, as ffprobe's exact ticks are: a keyframe on 16 s must not read 15.999999999999998
+    frames = [round(t / timescale + start, 9) for t in times]
     keyframes = [time for time, key in zip(frames, keys, strict=True) if key]
     checked = sorted(frames[:CHECKED_PACKETS])
     checked_keys = [time for time, key in zip(frames[:CHECKED_PACKETS], keys, strict=False) if key]

@@ -230,3 +230,14 @@ def test_a_stream_cut_as_it_grows_is_cut_as_it_is_whole(encoded):
             grown[piece.segment] = grown.get(piece.segment, b"") + piece.data
     assert [grown[i] for i in sorted(grown)] == split_stream(stream, boundaries)
     assert sum(cutter.frames) == len(packets(jit.parent / f"run-{job.renditions[0].name}-0" / "stream.ts"))
+
+
+def test_a_span_a_microsecond_long_is_written_as_ffmpeg_reads_durations():
+    info = source_info("h264_aac")
+    spans = segment_grid(index_of([n / 25 for n in range(75)], [0.0, 0.999999, 2.0]), 1.0, format_name="mov")
+    job = HlsJob(renditions=tuple(build_ladder(info.video))[:1], segment_duration=1.0)
+    argv = " ".join(
+        segment_invocation(job, job.renditions[0].name, info, EncodeContext("in.mp4"), spans, 1, 1, lead=0.0).argv
+    )
+    assert "-ss 0.999999" in argv and "trim=end=1.000001:start=0.000001" in argv
+    assert "PTS-round(0.000001/TB)" in argv and "e-0" not in argv

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from media_platform.engine import mp4index
+from media_platform.engine.jit import segment_grid
 from media_platform.engine.keyframes import read_index
 from media_platform.engine.mp4index import read_index_fast
 
@@ -39,6 +40,12 @@ def test_the_sample_tables_give_ffprobes_index(sources, name):
     assert max(abs(a - b) for a, b in zip(fast.frames, scanned.frames, strict=True)) < 1e-6
     assert max(abs(a - b) for a, b in zip(fast.keyframes, scanned.keyframes, strict=True)) < 1e-6
     assert fast.frame_duration == pytest.approx(scanned.frame_duration)
+
+    # what JIT plans from them: the same spans, to the microsecond ffmpeg is given
+    def planned(index):
+        return [(s.start, s.decode_from, s.frames, s.duration) for s in segment_grid(index, 4.0, format_name="mov")]
+
+    assert planned(fast) == planned(scanned)
 
 
 def test_the_tables_are_read_without_the_media(sources, monkeypatch):

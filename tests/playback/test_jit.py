@@ -220,3 +220,34 @@ def test_a_url_import_is_planned_by_its_fetch_job(bunny, library_keys, clip, rec
     run_burst(["default"], max_jobs=1)  # the fetch job alone, no worker for the ladder yet
     video = get_video(bunny, library_keys.id, guid)
     assert (video["status"], video["availableResolutions"], video["jitEncodingEnabled"]) == (8, "240p,360p", True)
+
+
+def test_a_served_segment_starts_the_next_ones_unless_the_caps_are_reached(client, clip, jit_upload, settings):
+    guid = jit_upload(clip("jit-prefetch.mp4", size="640x360", duration=18, extra=GOP))  # segments 0-4
+    plan = PlaybackPlan.objects.get(video__guid=guid)
+    assert client.get(f"/{guid}/240p/video0.ts").status_code == 200  # a run for 0, 1 and 2
+    wait_stored(plan, "240p", [0, 1, 2])
+
+    settings.JIT_MAX_ENCODES = 0  # no room: serving a stored segment is never refused, nothing starts
+    assert client.get(f"/{guid}/240p/video2.ts").status_code == 200
+    time.sleep(1)
+    assert limits.claimed_by(plan.pk, "240p", 3) is None and not exists(f"{plan.prefix}/240p/video3.ts")
+
+    settings.JIT_MAX_ENCODES = 4
+    assert client.get(f"/{guid}/240p/video2.ts").status_code == 200  # the player nears 3: 3 and 4 are made
+    wait_stored(plan, "240p", [3, 4])
+
+
+def wait_stored(plan, rendition: str, numbers: list[int], timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while not all(exists(f"{plan.prefix}/{rendition}/video{n}.ts") for n in numbers):
+        assert time.time() < deadline, f"{numbers} not stored"
+        time.sleep(0.1)
+
+
+def test_an_audio_only_upload_is_jit_incompatible(bunny, library_keys, jit_upload, tmp_path):
+    from tests.support.media import make_clip
+
+    guid = jit_upload(make_clip(tmp_path / "sound.m4a", video=False, duration=3))
+    (message,) = get_video(bunny, library_keys.id, guid)["transcodingMessages"]
+    assert message["issueCode"] == 9 and "no video" in message["message"]

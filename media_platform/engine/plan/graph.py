@@ -85,15 +85,20 @@ def span(stream: Any, ctx: EncodeContext, *, audio: bool) -> Any:
     start = round((ctx.seek or 0.0) - ctx.decode_from, 6)
     bounds: dict[str, Any] = {}
     if start > 0:
-        bounds["start"] = start
+        bounds["start"] = seconds(start)
     if ctx.until is not None:
-        bounds["end"] = round(ctx.until - ctx.decode_from, 6)
+        bounds["end"] = seconds(ctx.until - ctx.decode_from)
     if not bounds:
         return stream
     stream = stream.filter("atrim" if audio else "trim", **bounds)
     if start > 0:
-        stream = stream.filter("asetpts" if audio else "setpts", f"PTS-round({start}/TB)")
+        stream = stream.filter("asetpts" if audio else "setpts", f"PTS-round({seconds(start)}/TB)")
     return stream
+
+
+def seconds(value: float) -> str:
+    """A time as ffmpeg reads durations: plain decimals to the microsecond (never `1e-06`)."""
+    return f"{value:.6f}"
 
 
 def apply_steps(stream: Any, steps: Iterable[VideoStep], graph: Graph) -> Any:
@@ -122,7 +127,7 @@ class Graph:
         input_opts: dict[str, Any] = {"protocol_whitelist": ctx.protocols, "format_whitelist": SOURCE_FORMATS}
         if ctx.exact_span:
             if ctx.decode_from:
-                input_opts["ss"] = round(ctx.decode_from, 6)
+                input_opts["ss"] = seconds(ctx.decode_from)
         else:
             if ctx.seek:
                 input_opts["ss"] = round(ctx.seek, 6)

@@ -127,6 +127,8 @@ def plan_jit(video: Video, process: EncodingProcess) -> Planned:
         info = probe_file(path, ffprobe=settings.FFPROBE_BINARY, protocols=protocols)
     except InputError as exc:
         raise NotForUs() from exc  # the worker reports an unreadable source
+    if info.video is None or info.is_image:
+        raise Incompatible("The source has no video stream to cut into segments.")
     if any(issue.is_fatal for issue in check_source(info, limits())):
         raise NotForUs()
     hls = next((job for job in recipes.expand(process, info) if isinstance(job, HlsJob)), None)

@@ -158,6 +158,7 @@ class SegmentRun:
                 self._notify()
         for handle in handles.values():
             handle.close()
+        connection.close()  # a failure noted from this thread opened one
 
     def _finish(self, position: int) -> None:
         """Segment numbers[position] is whole: check it, then store it."""
