@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import struct
 import subprocess
+from collections.abc import Callable
 from typing import BinaryIO
 
 from .keyframes import KeyframeIndex, index_command, parse_index, read_index
@@ -139,13 +140,19 @@ def sample_times(moov: bytes) -> tuple[list[int], list[bool], int] | None:
 
 
 def read_index_fast(
-    path: str, *, format_name: str, ffprobe: str = "ffprobe", protocols: str = "file,pipe"
+    path: str,
+    *,
+    format_name: str,
+    ffprobe: str = "ffprobe",
+    protocols: str = "file,pipe",
+    opener: Callable[[], BinaryIO] | None = None,
 ) -> KeyframeIndex:
     """The index from the moov when the first packets ffprobe reports agree with it; otherwise
-    (another container, a URL, edits it does not read, any disagreement) ffprobe's full scan."""
-    if format_name == "mov" and protocols.startswith("file"):
+    (another container, edits it does not read, any disagreement) ffprobe's full scan. `opener`
+    gives the file to read the moov from when `path` is a URL (ranged reads of an S3 object)."""
+    if format_name == "mov" and (opener is not None or protocols.startswith("file")):
         try:
-            index = _from_moov(path, ffprobe)
+            index = _from_moov(path, ffprobe, protocols, opener or (lambda: open(path, "rb")))
         except (OSError, ValueError, struct.error, subprocess.SubprocessError):
             index = None
         if index is not None:
@@ -153,14 +160,14 @@ def read_index_fast(
     return read_index(path, ffprobe=ffprobe, protocols=protocols)
 
 
-def _from_moov(path: str, ffprobe: str) -> KeyframeIndex | None:
-    with open(path, "rb") as handle:
+def _from_moov(path: str, ffprobe: str, protocols: str, opener: Callable[[], BinaryIO]) -> KeyframeIndex | None:
+    with opener() as handle:
         moov = _moov(handle)
     parsed = sample_times(moov) if moov else None
     if not parsed:
         return None
     times, keys, timescale = parsed
-    head = _first_packets(path, ffprobe)
+    head = _first_packets(path, ffprobe, protocols)
     if not head.frames:
         return None
     start = head.frames[0] - min(times[:CHECKED_PACKETS]) / timescale
@@ -177,8 +184,8 @@ def _from_moov(path: str, ffprobe: str) -> KeyframeIndex | None:
     return KeyframeIndex(tuple(frames), tuple(keyframes), steps[len(steps) // 2] if steps else 1 / 25)
 
 
-def _first_packets(path: str, ffprobe: str) -> KeyframeIndex:
-    command = index_command(path, ffprobe=ffprobe)
+def _first_packets(path: str, ffprobe: str, protocols: str) -> KeyframeIndex:
+    command = index_command(path, ffprobe=ffprobe, protocols=protocols)
     at = command.index("-select_streams")
     command[at:at] = ["-read_intervals", f"%+#{CHECKED_PACKETS}"]
     return parse_index(subprocess.run(command, capture_output=True, text=True, timeout=60, check=True).stdout)

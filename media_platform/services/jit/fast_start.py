@@ -29,7 +29,7 @@ from media_platform.services.pipeline.run import limits
 from media_platform.status import VideoStatus
 
 from .prepare import publish_plan
-from .sources import source_input
+from .sources import source_input, source_reader
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,11 @@ def copy_prepare(*, video: Video, process: EncodingProcess) -> PlaybackPlan | No
             return None
         top = max(min(r.width or 0, r.height or 0) for r in hls.renditions)
         index = read_index_fast(
-            path, format_name=info.format_name, ffprobe=settings.FFPROBE_BINARY, protocols=protocols
+            path,
+            format_name=info.format_name,
+            ffprobe=settings.FFPROBE_BINARY,
+            protocols=protocols,
+            opener=lambda: source_reader(video.original_name),
         )
         if not index.frames:
             return None

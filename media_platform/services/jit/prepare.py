@@ -43,7 +43,7 @@ from media_platform.services.queueing import enqueue_in
 from media_platform.status import TERMINAL_STATUSES, VideoStatus
 from media_platform.storage import delete_prefix, save_bytes
 
-from .sources import source_input
+from .sources import source_input, source_reader
 
 log = logging.getLogger(__name__)
 DELETE_PREFIX = "media_platform.jobs.maintenance.delete_prefix"
@@ -134,15 +134,16 @@ def plan_jit(video: Video, process: EncodingProcess) -> Planned:
     hls = next((job for job in recipes.expand(process, info) if isinstance(job, HlsJob)), None)
     if hls is None:
         raise NotForUs()
-    index = (
-        read_index_fast(path, format_name=info.format_name, ffprobe=settings.FFPROBE_BINARY, protocols=protocols)
-        if info.video
-        else None
+    index = read_index_fast(
+        path,
+        format_name=info.format_name,
+        ffprobe=settings.FFPROBE_BINARY,
+        protocols=protocols,
+        opener=lambda: source_reader(video.original_name),
     )
     reason = incompatibility(info, hls, index, max_keyframe_gap=settings.JIT_MAX_KEYFRAME_GAP)
     if reason:
         raise Incompatible(reason)
-    assert index is not None
     spans = segment_grid(index, hls.segment_duration, format_name=info.format_name)
     return Planned(info, hls, spans, ladder_lead(hls, info), playlists(hls, info, spans))
 
