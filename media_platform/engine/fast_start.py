@@ -68,7 +68,9 @@ def copy_grid(index: KeyframeIndex, target: float, *, format_name: str) -> list[
             first_frame=start,
             duration=round(end - start, 6),
             decode_from=max(0.0, start - margin),
-            frames=index.frames_between(start, end if i + 1 < len(starts) else None),
+            # not checked: a copy keeps an open GOP's leading frames after its keyframe (decode
+            # order), where the index, in display order, counts them in the segment before
+            frames=0,
         )
         for i, (start, end) in enumerate(zip(starts, ends, strict=True))
     ]
