@@ -113,20 +113,24 @@ class Stack:
         url = f"{self.base}/library/{self.library['id']}/videos"
         return requests.post(url, json={"title": title}, headers=self.headers, timeout=30).json()["guid"]
 
-    def upload(self, guid: str, path: Path) -> None:
+    def upload(self, guid: str, path: Path, query: str = "") -> float:
         """PUT the file as a client that streams it in 1 MiB writes (requests sends a file in
-        8 KiB writes, which made the client, not the platform, the measured bottleneck)."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.web_port, timeout=3600, blocksize=UPLOAD_BLOCK)
+        8 KiB writes, which made the client, not the platform, the measured bottleneck).
+        Returns perf_counter() at its last byte, before the response."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.web_port, timeout=7200, blocksize=UPLOAD_BLOCK)
         try:
             with open(path, "rb") as handle:
                 headers = {**self.headers, "Content-Length": str(path.stat().st_size)}
-                connection.request("PUT", f"/library/{self.library['id']}/videos/{guid}", body=handle, headers=headers)
+                target = f"/library/{self.library['id']}/videos/{guid}{query}"
+                connection.request("PUT", target, body=handle, headers=headers)
+            last_byte = time.perf_counter()
             response = connection.getresponse()
             body = response.read()
         finally:
             connection.close()
         if response.status != 200:
             raise RuntimeError(f"upload failed: {response.status} {body[:500]!r}")
+        return last_byte
 
     def video(self, guid: str) -> dict:
         return requests.get(

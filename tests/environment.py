@@ -98,6 +98,8 @@ def pytest_load_initial_conftests(early_config, parser, args):
             "WEBHOOK_BACKOFF_BASE": "0.2",
             "PROCESS_HEARTBEAT_TIMEOUT": "90",
             "OLD_OUTPUTS_GRACE_SECONDS": "0",
+            # The ladder's own flow, as most tests describe it; the fast-start tests turn it on.
+            "FAST_START": "0",
         }
     )
     if early_config.known_args_namespace.database == "postgresql":

@@ -24,7 +24,17 @@ VIDEO_TONES = {
     VideoStatus.JIT_SEGMENTING: "active",
     VideoStatus.JIT_PLAYLISTS_CREATED: "done",
 }
-ACTIVE_VIDEO = frozenset({VideoStatus.UPLOADED, VideoStatus.PROCESSING, VideoStatus.TRANSCODING})
+# Playable already (JIT) while the ladder is encoded: the bar shows the ladder's progress.
+ACTIVE_VIDEO = frozenset(
+    {
+        VideoStatus.UPLOADED,
+        VideoStatus.PROCESSING,
+        VideoStatus.TRANSCODING,
+        VideoStatus.JIT_SEGMENTING,
+        VideoStatus.JIT_PLAYLISTS_CREATED,
+    }
+)
+LABELS = {VideoStatus.JIT_SEGMENTING: "JIT segmenting", VideoStatus.JIT_PLAYLISTS_CREATED: "JIT playable"}
 
 PROCESS_TONES = {
     ProcessStatus.RECEIVED: "idle",
@@ -48,7 +58,7 @@ BULK_TONES = {
 
 def video_label(status: int) -> str:
     try:
-        return VideoStatus(status).name.replace("_", " ").title()
+        return LABELS.get(VideoStatus(status)) or VideoStatus(status).name.replace("_", " ").title()
     except ValueError:
         return str(status)
 

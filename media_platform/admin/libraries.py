@@ -39,6 +39,7 @@ class LibraryForm(forms.ModelForm):
             "webhook_url",
             "enabled_resolutions",
             "mp4_fallback",
+            "jit_encoding_enabled",
             "auto_captions",
             "encrypt_hls",
             "sign_key_requests",
@@ -105,7 +106,7 @@ class LibraryAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         main = ("name", "webhook_url")
-        encoding = ("enabled_resolutions", "mp4_fallback", "auto_captions", "keep_original")
+        encoding = ("enabled_resolutions", "mp4_fallback", "jit_encoding_enabled", "auto_captions", "keep_original")
         protection = ("encrypt_hls", "sign_key_requests")
         limits = ("max_concurrent_processes", "requests_per_minute")
         main_fields = main if obj is None else (*main, "keys", "videos_link", "created_at")

@@ -23,6 +23,7 @@ from media_platform.selectors.admin import (
     video_progress,
     video_published_outputs,
 )
+from media_platform.selectors.playback import playback_state
 from media_platform.services import videos as video_services
 from media_platform.services.videos import OriginalMissing, video_delete, video_reencode, video_update
 
@@ -58,8 +59,8 @@ class VideoAdmin(admin.ModelAdmin):
     list_per_page = 50
     actions = [reencode_videos, recompute_videos]
     inlines = [TranscodingMessageInline, ProcessHistoryInline]
-    fields = ("title", "collection", "playback", "facts", "original")
-    readonly_fields = ("playback", "facts", "original")
+    fields = ("title", "collection", "playback", "playable", "facts", "original")
+    readonly_fields = ("playback", "playable", "facts", "original")
     change_list_template = "admin/media_platform/video/change_list.html"
     change_form_template = "admin/media_platform/video/change_form.html"
 
@@ -142,6 +143,22 @@ class VideoAdmin(admin.ModelAdmin):
     def playback(self, obj):
         url = reverse("playback-file", args=[obj.guid, "playlist.m3u8"])
         return format_html('<a href="{}">{}{}</a>', url, settings.PUBLIC_BASE_URL, url)
+
+    @admin.display(description="Playable now")
+    def playable(self, obj):
+        """Which renditions play, from what: the ladder, JIT (segments stored so far), the source."""
+        state = playback_state(video=obj)
+        if not state.renditions:
+            return "Nothing yet: the first rendition appears when it is encoded."
+        kinds = {"ladder": "ladder", "jit": "JIT", "copy": "source, remuxed"}
+        parts = []
+        for item in state.renditions:
+            detail = f" · {item.stored}/{item.planned} segments stored" if item.planned is not None else ""
+            parts.append(
+                format_html('<li class="mp-playable-{}">{} — {}{}</li>', item.kind, item.name, kinds[item.kind], detail)
+            )
+        ladder = "done" if state.ladder_done else f"{state.ladder_progress}% encoded in the background"
+        return format_html('<ul class="mp-playable">{}</ul>Ladder: {}', mark_safe("".join(parts)), ladder)
 
     @admin.display(description="Video")
     def facts(self, obj):

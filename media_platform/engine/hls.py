@@ -122,7 +122,11 @@ def subtitle_playlist(vtt_uri: str, duration: float) -> str:
 
 
 def master_playlist(
-    variants: Iterable[VariantStream], audio_uri: str | None = None, subtitles: Iterable[SubtitleMedia] = ()
+    variants: Iterable[VariantStream],
+    audio_uri: str | None = None,
+    subtitles: Iterable[SubtitleMedia] = (),
+    *,
+    lowest_first: bool = False,
 ) -> str:
     lines = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-INDEPENDENT-SEGMENTS"]
     if audio_uri:
@@ -131,7 +135,7 @@ def master_playlist(
         )
     subtitles = list(subtitles)
     lines += [subtitle_media_line(media) for media in subtitles]
-    for v in sorted(variants, key=lambda item: item.bandwidth, reverse=True):
+    for v in sorted(variants, key=lambda item: item.bandwidth, reverse=not lowest_first):
         attrs = [
             f"BANDWIDTH={v.bandwidth}",
             f"AVERAGE-BANDWIDTH={v.average_bandwidth}",

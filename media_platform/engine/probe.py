@@ -321,11 +321,11 @@ def probe_command(path: str, ffprobe: str = "ffprobe", protocols: str = "file,pi
     ]
 
 
-def probe_file(path: str, *, ffprobe: str = "ffprobe", timeout: float = 60) -> SourceInfo:
+def probe_file(path: str, *, ffprobe: str = "ffprobe", timeout: float = 60, protocols: str = "file,pipe") -> SourceInfo:
     """Run ffprobe once; an unreadable file raises InputError(OriginalCorrupted)."""
     try:
         result = subprocess.run(
-            probe_command(path, ffprobe), capture_output=True, timeout=timeout, check=False, text=True
+            probe_command(path, ffprobe, protocols), capture_output=True, timeout=timeout, check=False, text=True
         )
     except subprocess.TimeoutExpired as exc:
         raise InputError(

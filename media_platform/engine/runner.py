@@ -40,12 +40,15 @@ class RunResult:
         return self.returncode < 0 or self.returncode == FFMPEG_SIGNALLED
 
 
-def _limits(memory_bytes: int | None) -> Callable[[], None] | None:
-    if not memory_bytes:
+def _limits(memory_bytes: int | None, nice: int = 0) -> Callable[[], None] | None:
+    if not memory_bytes and not nice:
         return None
 
     def apply() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        if memory_bytes:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        if nice:
+            os.nice(nice)
 
     return apply
 
@@ -88,8 +91,10 @@ def run_ffmpeg(
     should_cancel: Callable[[], bool] | None = None,
     timeout: float | None = None,
     memory_bytes: int | None = None,
+    nice: int = 0,
 ) -> RunResult:
-    """Run ffmpeg in `cwd`. on_progress gets a fraction 0..1; should_cancel is asked as it goes."""
+    """Run ffmpeg in `cwd`. on_progress gets a fraction 0..1; should_cancel is asked as it goes;
+    `nice` lowers its CPU priority (background work yields to what a viewer waits for)."""
     started = time.monotonic()
     result = RunResult(returncode=-1, elapsed=0.0)
     process = subprocess.Popen(
@@ -101,7 +106,7 @@ def run_ffmpeg(
         text=True,
         errors="replace",
         start_new_session=True,  # its own process group, so a stop reaches every thread
-        preexec_fn=_limits(memory_bytes),
+        preexec_fn=_limits(memory_bytes, nice),
     )
     reader = threading.Thread(target=_read_stderr, args=(process.stderr, result), daemon=True)
     reader.start()

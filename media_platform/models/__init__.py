@@ -3,7 +3,8 @@ from .collection import Collection
 from .encoding import EncodingChunk, EncodingJob, EncodingOutput, EncodingProcess
 from .library import Library, LibraryContentVersion
 from .messages import TranscodingMessage
-from .playback import PlaybackFold, PlaybackHeatmap, PlaybackHour
+from .playback import PlaybackPlan
+from .playback_stats import PlaybackFold, PlaybackHeatmap, PlaybackHour
 from .uploads import TusSegment, TusUpload
 from .video import Caption, Video
 from .webhooks import WebhookAttempt, WebhookDelivery
@@ -21,6 +22,7 @@ __all__ = [
     "PlaybackFold",
     "PlaybackHeatmap",
     "PlaybackHour",
+    "PlaybackPlan",
     "TranscodingMessage",
     "TusSegment",
     "TusUpload",

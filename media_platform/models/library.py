@@ -41,6 +41,11 @@ class Library(models.Model):
         help_text="Serve AES-128 content keys only to signed, expiring key URLs (the playlists this "
         "platform serves carry them).",
     )
+    jit_encoding_enabled = models.BooleanField(
+        default=False,
+        help_text="Make new uploads playable in seconds: segments are encoded when first watched, while the "
+        "whole ladder is encoded in the background (costs CPU on first views). An upload's jitEnabled overrides it.",
+    )
     output_codecs = models.CharField(max_length=50, default="x264")
     max_concurrent_processes = models.PositiveIntegerField(
         default=20, help_text="Processes that may run at once; more are refused with 409."

@@ -2,50 +2,17 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
-from django.utils.http import http_date
+from django.http import Http404
 from django.views.decorators.http import require_safe
 
 from media_platform.models import Video
 from media_platform.services.video_assets import assets_prefix
-from media_platform.storage import open_read, storage
-from media_platform.storage.files import is_local
+from media_platform.storage import storage
 
-from .keys import sign_playlist
-from .paths import cache_control, clean_name, content_type, storage_key
-from .ranges import parse_range
+from .jit import after_serving, planned_response
+from .paths import clean_name, storage_key
 from .stats import record_fetch
-
-CHUNK = 256 * 1024
-# Files that name others by relative URI (playlists, the DASH manifest, the storyboard's VTT). On S3
-# they are served from here rather than redirected: a player resolves those URIs against the URL it
-# read the file from, so each segment comes back here for a presigned redirect of its own, instead
-# of going to the bucket unsigned (which a private bucket refuses).
-REFERRING = (".m3u8", ".mpd", ".vtt")
-
-
-def _iter_range(handle, start: int, length: int):
-    handle.seek(start)
-    remaining = length
-    try:
-        while remaining > 0:
-            data = handle.read(min(CHUNK, remaining))
-            if not data:
-                break
-            remaining -= len(data)
-            yield data
-    finally:
-        handle.close()
-
-
-def _headers(response: HttpResponse, name: str, etag: str | None) -> HttpResponse:
-    response["Content-Type"] = content_type(name)
-    response["Cache-Control"] = cache_control(name)
-    response["Access-Control-Allow-Origin"] = "*"
-    response["Accept-Ranges"] = "bytes"
-    if etag:
-        response["ETag"] = etag
-    return response
+from .stored import serve_stored
 
 
 @require_safe
@@ -54,7 +21,7 @@ def video_file(request, guid, name: str):
     video = (
         Video.objects.filter(guid=guid)
         .select_related("library")
-        .only("guid", "outputs_prefix", "original_name", "library__sign_key_requests")
+        .only("id", "guid", "outputs_prefix", "original_name", "library__sign_key_requests")
         .first()
     )
     if name is None or video is None:
@@ -66,34 +33,15 @@ def video_file(request, guid, name: str):
         assets_prefix=assets_prefix(video),
         original=video.original_name,
     )
-    store = storage()
-    if key is None or not store.exists(key):
-        raise Http404()
-    record_fetch(request, video.pk, name)
-    sign = name.endswith(".m3u8") and video.library.sign_key_requests
-    if sign or (name.endswith(REFERRING) and not is_local(store)):
-        with open_read(key) as handle:  # small text; key URIs get fresh signatures on every request
-            text = handle.read().decode()
-        return _headers(HttpResponse(sign_playlist(text) if sign else text), name, None)
-    if not is_local(store):
-        return _headers(HttpResponseRedirect(store.url(key)), name, None)
-    size = store.size(key)
-    modified = store.get_modified_time(key)
-    etag = f'"{int(modified.timestamp())}-{size}"'
-    if request.headers.get("If-None-Match") == etag:
-        return _headers(HttpResponse(status=304), name, etag)
-    wanted = parse_range(request.headers.get("Range"), size)
-    if wanted is False:
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{size}"
-        return _headers(response, name, etag)
-    if wanted is None:
-        response = FileResponse(open_read(key))
-        response["Content-Length"] = str(size)
+    if key is not None and storage().exists(key):
+        response = serve_stored(request, key, name, sign=video.library.sign_key_requests)
+        after_serving(video, name)
     else:
-        start, end = wanted
-        response = StreamingHttpResponse(_iter_range(open_read(key), start, end - start + 1), status=206)
-        response["Content-Range"] = f"bytes {start}-{end}/{size}"
-        response["Content-Length"] = str(end - start + 1)
-    response["Last-Modified"] = http_date(modified.timestamp())
-    return _headers(response, name, etag)
+        # Not stored (yet): a segment of the plan the video plays from is made now; during a grace
+        # period, a name only the plan it played from before had is served from there.
+        response = planned_response(request, video, name)
+        if response is None:
+            raise Http404()
+    if response.status_code < 400:
+        record_fetch(request, video.pk, name)
+    return response

@@ -83,8 +83,11 @@ def video_upload(
     content_length: int | None = None,
     resolutions: list[str] | None = None,
     output_codecs: list[str] | None = None,
+    jit_enabled: bool | None = None,
 ) -> Video:
-    """Stream the body into storage (hashing it), then start encoding it."""
+    """Stream the body into storage (hashing it), then start encoding it. `jit_enabled` (bunny's
+    jitEnabled) overrides the library's JIT setting for this upload; the caller then calls
+    services.jit.jit_prepare, after this transaction."""
     name = original_name(video)
     try:
         stored = save_stream(name, stream, max_bytes=settings.MAX_UPLOAD_BYTES)
@@ -98,14 +101,22 @@ def video_upload(
         _upload_failed(video, f"The upload ended after {stored.size} of {content_length} bytes.")
         enqueue_on_commit("low", DELETE_PREFIX, name)
         raise UploadFailed("incomplete upload")
-    return video_original_stored(video=video, stored=stored, resolutions=resolutions, output_codecs=output_codecs)
+    return video_original_stored(
+        video=video, stored=stored, resolutions=resolutions, output_codecs=output_codecs, jit_enabled=jit_enabled
+    )
 
 
 @transaction.atomic
 def video_original_stored(
-    *, video: Video, stored: StoredFile, resolutions: list[str] | None = None, output_codecs: list[str] | None = None
+    *,
+    video: Video,
+    stored: StoredFile,
+    resolutions: list[str] | None = None,
+    output_codecs: list[str] | None = None,
+    jit_enabled: bool | None = None,
 ) -> Video:
     previous = video.original_name
+    video.jit_encoding_enabled = video.library.jit_encoding_enabled if jit_enabled is None else jit_enabled
     video.original_name = stored.name
     video.original_size = stored.size
     video.original_hash = stored.sha256
@@ -207,6 +218,9 @@ def video_fetch_run(*, video: Video, url: str, headers: dict, retries_left: int 
             return
         raise
     video_original_stored(video=video, stored=stored)
+    from media_platform.services.jit import jit_prepare  # (jit imports the pipeline, which imports this)
+
+    jit_prepare(video=video)
 
 
 @transaction.atomic

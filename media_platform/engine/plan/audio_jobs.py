@@ -11,7 +11,7 @@ from ..spec import AudioJob
 from .codecs import audio_options
 from .graph import EncodeContext
 from .outputs import PlannedFile, join
-from .video_jobs import tee_target
+from .video_jobs import lead_option, tee_target
 
 
 def plan_audio(job: AudioJob, index: int, info: SourceInfo, ctx: EncodeContext) -> tuple[list[Any], list[PlannedFile]]:
@@ -28,6 +28,7 @@ def plan_audio(job: AudioJob, index: int, info: SourceInfo, ctx: EncodeContext) 
             "hls_time": f"{job.segment_duration:g}",
             "hls_playlist_type": "vod",
             "hls_segment_filename": join(job.prefix, job.segment_pattern),
+            **lead_option(ctx),
         }
         slaves.append((options, playlist))
         files.append(PlannedFile(index, playlist, "audio"))

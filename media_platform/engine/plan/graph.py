@@ -32,6 +32,23 @@ class EncodeContext:
     # so pieces join without a timestamp jump, and samplings follow the whole timeline.
     output_ts_offset: float | None = None
     timeline: float | None = None
+    # An exact span (chunk pieces, JIT segments): the demuxer seeks here (at or before the keyframe
+    # the span's first frame needs), and filters keep exactly the frames of [seek, until) — input
+    # `-to` overshoots in containers without an index, and their seeks can land past the keyframe.
+    decode_from: float | None = None
+    # Seconds added to every output timestamp of a span, the same for every piece of one timeline
+    # (see codecs.timeline_lead): without it the muxer shifts each run by its own encoder delay.
+    lead: float | None = None
+    # HLS: cut segments this much sooner than segment_duration (see hls_slave).
+    segment_cut_slack: float = 0.0
+    # JIT: an HLS job writes its one rendition as a single MPEG-TS stream here, flushed packet by
+    # packet, instead of segments (the HLS muxer holds each segment in memory until it is whole);
+    # the caller cuts it on the grid as it grows (engine.tscut).
+    stream_to: str | None = None
+
+    @property
+    def exact_span(self) -> bool:
+        return self.decode_from is not None
 
 
 def fan_out(stream: Any, count: int, *, audio: bool = False) -> list[Any]:
@@ -58,6 +75,32 @@ def to_display_size(stream: Any, video: VideoStreamInfo) -> Any:
     return stream.filter("scale", *size).filter("setsar", "1")
 
 
+def span(stream: Any, ctx: EncodeContext, *, audio: bool) -> Any:
+    """An exact span's frames (or samples): from `seek` up to, not including, `until`, timed from
+    `seek`. Times are relative to where the input was seeked (decode_from); the shift is rounded
+    to the stream's own time base as the trim's bounds are, so no frame moves by a tick."""
+    if not ctx.exact_span:
+        return stream
+    assert ctx.decode_from is not None
+    start = round((ctx.seek or 0.0) - ctx.decode_from, 6)
+    bounds: dict[str, Any] = {}
+    if start > 0:
+        bounds["start"] = seconds(start)
+    if ctx.until is not None:
+        bounds["end"] = seconds(ctx.until - ctx.decode_from)
+    if not bounds:
+        return stream
+    stream = stream.filter("atrim" if audio else "trim", **bounds)
+    if start > 0:
+        stream = stream.filter("asetpts" if audio else "setpts", f"PTS-round({seconds(start)}/TB)")
+    return stream
+
+
+def seconds(value: float) -> str:
+    """A time as ffmpeg reads durations: plain decimals to the microsecond (never `1e-06`)."""
+    return f"{value:.6f}"
+
+
 def apply_steps(stream: Any, steps: Iterable[VideoStep], graph: Graph) -> Any:
     for item in steps:
         if isinstance(item, OverlayStep):
@@ -82,14 +125,18 @@ class Graph:
             raise ValueError("a source without a video stream cannot be planned")
         self.info, self.ctx = info, ctx
         input_opts: dict[str, Any] = {"protocol_whitelist": ctx.protocols, "format_whitelist": SOURCE_FORMATS}
-        if ctx.seek:
-            input_opts["ss"] = round(ctx.seek, 6)
-        if ctx.until is not None:
-            input_opts["to"] = round(ctx.until, 6)
+        if ctx.exact_span:
+            if ctx.decode_from:
+                input_opts["ss"] = seconds(ctx.decode_from)
+        else:
+            if ctx.seek:
+                input_opts["ss"] = round(ctx.seek, 6)
+            if ctx.until is not None:
+                input_opts["to"] = round(ctx.until, 6)
         if ctx.max_pixels:
             input_opts["max_pixels"] = ctx.max_pixels
         self.source = ffmpeg.input(ctx.input_path, **input_opts)
-        video = self.source[str(info.video.index)]
+        video = span(self.source[str(info.video.index)], ctx, audio=False)
         if info.video.is_interlaced:
             # Decode once, deinterlace once: every output of an interlaced source needs it.
             video = video.filter("bwdif", mode="send_frame", parity="auto", deint="interlaced")
@@ -98,7 +145,9 @@ class Graph:
         self._video = iter(colour_branches(video, info.video, jobs, fan_out))
         audio_count = audio_consumers if info.audio else 0
         self._audio = (
-            iter(fan_out(self.source[str(info.audio[0].index)], audio_count, audio=True)) if audio_count else iter(())
+            iter(fan_out(span(self.source[str(info.audio[0].index)], ctx, audio=True), audio_count, audio=True))
+            if audio_count
+            else iter(())
         )
         uses = Counter(t.source for job in jobs for t in job.transformations if isinstance(t, Watermark))
         self._images = {

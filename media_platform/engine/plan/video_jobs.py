@@ -85,10 +85,19 @@ def hls_slave(
     options: dict[str, Any] = {}
     if select:
         options["select"] = select
+    # The muxer cuts at the first keyframe `hls_time` after the first packet it was given. A
+    # span's first frame may lie a little after its segment boundary (a 29.97 fps frame grid
+    # misses whole seconds), which would push every cut past the keyframe on the next boundary;
+    # cutting a frame's length sooner lands each cut back on it (ctx.segment_cut_slack).
+    cut = round(job.segment_duration - graph.ctx.segment_cut_slack, 6)
+    if graph.ctx.stream_to:
+        # Timestamps as the HLS muxer writes them (no muxing delay added), bytes out at once.
+        stream = {"f": "mpegts", "mpegts_copyts": 1, "flush_packets": 1, **lead_option(graph.ctx)}
+        return stream, graph.ctx.stream_to
     options.update(
         {
             "f": "hls",
-            "hls_time": f"{job.segment_duration:g}",
+            "hls_time": f"{cut:g}",
             "hls_playlist_type": "vod",
             "hls_flags": "independent_segments",
             "hls_segment_filename": join(job.prefix, job.segment_pattern.format(name=name)),
@@ -97,7 +106,16 @@ def hls_slave(
     )
     if key_info:
         options["hls_key_info_file"] = key_info
+    options.update(lead_option(graph.ctx))
     return options, join(job.prefix, job.variant_playlist.format(name=name))
+
+
+def lead_option(ctx) -> dict[str, Any]:
+    """A span's lead, given to the muxer itself: it counts in 90 kHz ticks as the whole encode's
+    muxer does when it shifts, where the output's own offset would count in frames (the lead of a
+    sound's priming is not a whole number of them). The span's place on the timeline stays an
+    output offset: counted in frames, it rounds exactly as the span's own frame times do."""
+    return {"output_ts_offset": f"{ctx.lead:.6f}"} if ctx.lead else {}
 
 
 def key_setup(job: HlsJob, index: int) -> tuple[str | None, tuple[tuple[str, bytes], ...]]:

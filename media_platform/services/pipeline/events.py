@@ -6,10 +6,14 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from media_platform.models import EncodingProcess, Video
+from media_platform.models import EncodingProcess, PlaybackPlan, Video
 from media_platform.status import END_EVENTS, TERMINAL_STATUSES, Event, VideoStatus, row
 
 from .notify import notify
+
+# A video already playable from a playback plan (JIT: 8, a fast-start rendition: 3) keeps its
+# status while its ladder is queued and encoded; only the ladder's end changes it.
+KEPT_WHILE_PLAYABLE = {Event.QUEUED, Event.STARTED, Event.ENCODING}
 
 
 @transaction.atomic
@@ -45,6 +49,8 @@ def process_event(process: EncodingProcess, event: Event, *, fail_message: str =
 def _update_video(process: EncodingProcess, event: Event, status: VideoStatus) -> None:
     assert process.video_id is not None
     updates: dict = {"status": status}
+    if event in KEPT_WHILE_PLAYABLE and playable_early(process.video_id):
+        del updates["status"]
     if event == Event.QUEUED:
         updates["encode_progress"] = 0
     elif event in (Event.FINISHED, Event.PARTIALLY_FAILED):
@@ -56,5 +62,9 @@ def _update_video(process: EncodingProcess, event: Event, status: VideoStatus) -
         .values_list("pk", flat=True)
         .first()
     )
-    if newest == process.pk:
+    if newest == process.pk and updates:
         Video.objects.filter(pk=process.video_id).update(**updates)
+
+
+def playable_early(video_id: int) -> bool:
+    return PlaybackPlan.objects.filter(video_id=video_id, status=PlaybackPlan.Status.ACTIVE).exists()

@@ -78,6 +78,7 @@ def _run(invocation: Invocation, outdir: Path, info: SourceInfo, on_progress, re
         should_cancel=recorder.should_stop,
         timeout=_timeout(info),
         memory_bytes=settings.FFMPEG_MAX_MEMORY_MB * 1024 * 1024 or None,
+        nice=settings.WORKER_FFMPEG_NICE,  # JIT encodes in the web processes run at normal priority
     )
     if result.cancelled:
         if recorder.lease_lost.is_set():

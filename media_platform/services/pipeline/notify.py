@@ -77,6 +77,19 @@ def notify_bunny_captions_generated(process: EncodingProcess) -> None:
         )
 
 
+def notify_bunny_resolution(process: EncodingProcess, rendition: str) -> None:
+    """bunny's status 4 (ResolutionFinished): a rendition became playable before the whole ladder
+    is done (JIT playlists published, a fast-start rendition). Once per rendition and run."""
+    if (guid := _video_told(process)) is not None:
+        bunny_webhook_send(
+            library=process.library,
+            video_guid=guid,
+            status=BunnyWebhookStatus.RESOLUTION_FINISHED,
+            event_key=f"bunny:{process.pk}:{process.generation}:resolution:{rendition}",
+            process=process,
+        )
+
+
 def notify(process: EncodingProcess, event: Event) -> None:
     notify_bunny(process, event)
     if (notifier := dialect_named(process.dialect).notifier) is not None:

@@ -27,6 +27,7 @@ from .faults import EnvironmentFault, InputError, LeaseLost
 from .inspect import Inspected
 from .lease import ensure_lease
 from .merge import adopt_kept_outputs, merge_untouched_renditions, wants_merge
+from .retire import plans_retire
 
 DELETE_PREFIX = "media_platform.jobs.maintenance.delete_prefix"
 
@@ -131,11 +132,11 @@ def publish_video(process: EncodingProcess, prefix: str, inspected: list[Inspect
         sizes = [i.size for i in inspected] + [output.size for output in kept_outputs]
         video.storage_size = video.original_size + sum(sizes)
         video.save()
+        # Plans the video played from before (JIT, fast start) end here; players that loaded their
+        # playlists go on with the ladder's segments of the same names.
+        grace = settings.OLD_OUTPUTS_GRACE_SECONDS + plans_retire(video=video, old_prefix=old_prefix)
         if old_prefix and old_prefix != prefix:
-            transaction.on_commit(
-                lambda: enqueue_in(settings.OLD_OUTPUTS_GRACE_SECONDS, "low", DELETE_PREFIX, old_prefix),
-                robust=True,
-            )
+            transaction.on_commit(lambda: enqueue_in(grace, "low", DELETE_PREFIX, old_prefix), robust=True)
 
 
 def destination_key(job: EncodingJob, path: str) -> str:

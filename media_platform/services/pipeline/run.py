@@ -27,6 +27,7 @@ from .create import encoding_jobs_save
 from .events import process_event
 from .execute import Execution, execute
 from .faults import InputError
+from .first_rung import first_rung, wants_first_rung
 from .guard import encoding_process_fail, guarded
 from .inspect import Inspected, inspect_outputs
 from .keys import job_of
@@ -116,6 +117,8 @@ def _run(process: EncodingProcess, work: Path, recorder: ProgressRecorder) -> No
         info = _probe(process, source)
         jobs = resolve_assets(process, _jobs(process, info), work)
         process_event(process, Event.ENCODING)
+        if wants_first_rung(process, jobs, info):
+            jobs, recorder = first_rung(process, jobs, info, source, work, recorder)
         jobs = quality_prepare(
             process=process, jobs=jobs, info=info, source=source, work=work, should_stop=recorder.should_stop
         )

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from media_platform.models import TusUpload, Video
+from media_platform.services.jit import jit_prepare
 from media_platform.services.queueing import ENVIRONMENT_RETRY, enqueue, enqueue_on_commit
 from media_platform.services.videos import video_original_stored, video_upload_failed
 from media_platform.status import BunnyWebhookStatus
@@ -42,7 +43,9 @@ def tus_upload_finish(*, upload_id: str) -> None:
         except MissingBytes as exc:
             tus_upload_fail(upload=upload, message=f"The upload could not be put together: {exc}.")
             return
-        _stored(upload, stored)
+        video = _stored(upload, stored)
+        if video is not None:
+            jit_prepare(video=video)  # after the commit, as bunny's PUT does: JIT playlists or fast start
     finally:
         try:
             lock.release()
@@ -51,17 +54,18 @@ def tus_upload_finish(*, upload_id: str) -> None:
 
 
 @transaction.atomic
-def _stored(upload: TusUpload, stored: StoredFile) -> None:
+def _stored(upload: TusUpload, stored: StoredFile) -> Video | None:
     moved = TusUpload.objects.filter(pk=upload.pk, state=State.COMPLETE).update(
         state=State.STORED, updated_at=timezone.now()
     )
     video = Video.objects.filter(pk=upload.video_id).first()
     if not moved or video is None:  # terminated (or the video deleted) while it was being joined
         enqueue_on_commit("low", DELETE_FILE, stored.name)
-        return
+        return None
     notify_upload(upload, BunnyWebhookStatus.PRESIGNED_UPLOAD_FINISHED)  # before the encode's own (Queued)
     video_original_stored(video=video, stored=stored)
     enqueue_on_commit("low", DISCARD, upload.target_name)  # S3 segments; nothing is left locally
+    return video
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from media_platform.models import Collection
 from media_platform.selectors.libraries import library_content_version
 from media_platform.selectors.videos import video_list, video_queryset
 from media_platform.services import videos as video_services
+from media_platform.services.jit import jit_prepare
 from media_platform.services.output_codecs import UnknownCodec, upload_codecs
 
 from ..base import BunnyApiView, is_uuid
@@ -124,11 +125,18 @@ class VideoApi(BunnyApiView):
     @extend_schema(
         operation_id="Video_UploadVideo",
         request={"application/octet-stream": bytes},
-        parameters=[OpenApiParameter("enabledResolutions", str), OpenApiParameter("enabledOutputCodecs", str)],
+        parameters=[
+            OpenApiParameter("jitEnabled", bool),
+            OpenApiParameter("enabledResolutions", str),
+            OpenApiParameter("enabledOutputCodecs", str),
+        ],
         responses={200: StatusModel, 400: StatusModel, **ERRORS},
     )
     def put(self, request, library_id: int, video_id: str):
         video = self.get_video(video_id)
+        jit = request.query_params.get("jitEnabled")
+        if jit is not None and jit.lower() not in ("true", "false"):
+            return error(400, "jitEnabled must be true or false")
         stream, length = body_stream(request)
         if length is not None and length > settings.MAX_UPLOAD_BYTES:
             return error(413, f"The upload is larger than the {settings.MAX_UPLOAD_BYTES}-byte limit.")
@@ -138,11 +146,17 @@ class VideoApi(BunnyApiView):
         except UnknownCodec as exc:
             return error(400, str(exc))
         try:
-            video_services.video_upload(
-                video=video, stream=stream, content_length=length, resolutions=resolutions, output_codecs=codecs
+            video = video_services.video_upload(
+                video=video,
+                stream=stream,
+                content_length=length,
+                resolutions=resolutions,
+                output_codecs=codecs,
+                jit_enabled=None if jit is None else jit.lower() == "true",
             )
         except video_services.UploadFailed as exc:
             return error(400, f"Upload failed: {exc}")
+        jit_prepare(video=video)  # after the upload's commit: playable in seconds, JIT or fast start
         return ok()
 
     @extend_schema(operation_id="Video_DeleteVideo", responses={200: StatusModel, **ERRORS})

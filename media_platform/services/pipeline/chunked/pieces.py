@@ -19,6 +19,7 @@ from django.utils import timezone
 from media_platform.engine.chunking import piece_jobs, sound_jobs
 from media_platform.engine.diagnostics import classify_failure
 from media_platform.engine.issues import Issue
+from media_platform.engine.jit import INDEXED_FORMATS, UNINDEXED_SEEK_MARGIN, ladder_lead
 from media_platform.engine.plan import EncodeContext, plan_process
 from media_platform.engine.probe import SourceInfo
 from media_platform.engine.progress import MonotonicThrottle
@@ -112,16 +113,22 @@ def aggregate_progress(process: EncodingProcess) -> None:
 
 
 def piece_context(chunk: EncodingChunk, jobs, info: SourceInfo, source: Path) -> EncodeContext:
-    base = encode_context(source)
+    """A piece is an exact span of the timeline, timed as the whole ladder would time it (the
+    same lead), cut on the same grid: its segments are the ones a single run would make."""
+    hls = next(job for _, job in jobs if isinstance(job, HlsJob))
+    base = replace(encode_context(source), lead=ladder_lead(hls, info))
     if chunk.kind == EncodingChunk.Kind.AUDIO:
         return base
-    segment = next(job.segment_duration for _, job in jobs if isinstance(job, HlsJob))
+    margin = 0.0 if info.format_name in INDEXED_FORMATS else UNINDEXED_SEEK_MARGIN
+    fps = (info.video.avg_fps or info.video.fps or 25.0) if info.video else 25.0
     return replace(
         base,
         seek=chunk.start,
-        until=chunk.end,
+        until=chunk.end if chunk.end < info.duration else None,
+        decode_from=max(0.0, chunk.start - margin),
         output_ts_offset=chunk.start,
-        segment_start_number=round(chunk.start / segment),
+        segment_start_number=round(chunk.start / hls.segment_duration),
+        segment_cut_slack=round(1 / fps, 6),
         timeline=info.duration,
     )
 
