@@ -53,9 +53,13 @@ class VideoStreamInfo:
     color_space: str | None = None
     sample_aspect_ratio: str | None = None
 
+    # The display size is the one rule for a picture's size: what the API reports as the video's
+    # width and height, and what the renditions are made from (made even: ladder.display_size).
+    # Non-square pixels stretch or narrow the width; rotation then turns the picture, so a
+    # 720x576 PAL frame with SAR 16:15 shows as 768x576, and turned a quarter as 540x720.
     @property
     def display_width(self) -> int:
-        return self.height if self.rotation % 180 else self.width
+        return round(self.display_height * self.display_aspect)
 
     @property
     def display_height(self) -> int:
@@ -69,6 +73,13 @@ class VideoStreamInfo:
         if self.rotation % 180:
             return self.height / width if width else 1.0
         return width / self.height if self.height else 1.0
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> VideoStreamInfo:
+        """A stored stream (SourceInfo.to_json's "video"), tolerating fields it lacks or no longer has."""
+        known = {f.name for f in dataclass_fields(cls)}
+        values = {"index": 0, "codec": "unknown", "width": 0, "height": 0}
+        return cls(**{**values, **{k: v for k, v in data.items() if k in known and v is not None}})
 
     @property
     def is_hdr(self) -> bool:
@@ -148,7 +159,7 @@ class SourceInfo:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SourceInfo:
-        video = VideoStreamInfo(**data["video"]) if data.get("video") else None
+        video = VideoStreamInfo.from_json(data["video"]) if data.get("video") else None
         audio = tuple(AudioStreamInfo(**item) for item in data.get("audio") or ())
         subtitles = tuple(SubtitleStreamInfo(**item) for item in data.get("subtitles") or ())
         # Only our own fields are read back: callers keep more beside the probe (checksums).

@@ -180,6 +180,27 @@ def test_display_aspect_applies_sar_and_rotation(sar, rotation, aspect):
     assert info.video.display_aspect == pytest.approx(aspect)
 
 
+@pytest.mark.parametrize(
+    ("width", "height", "sar", "rotation", "size"),
+    [
+        (1920, 1080, None, 0, (1920, 1080)),
+        (720, 576, "16:15", 0, (768, 576)),  # PAL 4:3: what the renditions are made from, not the stored size
+        (720, 576, "64:45", 0, (1024, 576)),  # PAL 16:9
+        (720, 480, "8:9", 0, (640, 480)),  # NTSC 4:3: narrower pixels
+        (720, 576, "16:15", 90, (540, 720)),  # turned a quarter: the stored width becomes the height
+        (320, 180, "1:1", 270, (180, 320)),
+        (427, 239, None, 0, (427, 239)),  # odd sides are reported as they are; renditions trim them
+    ],
+)
+def test_display_size_is_the_one_rule_for_a_pictures_size(width, height, sar, rotation, size):
+    """What the API reports as width × height: non-square pixels and rotation applied."""
+    rotated = {"side_data_list": [{"rotation": rotation}]} if rotation else {}
+    info = parse_probe(_stream(width=width, height=height, sample_aspect_ratio=sar, **rotated))
+
+    assert (info.video.display_width, info.video.display_height) == size
+    assert info.video.display_width / info.video.display_height == pytest.approx(info.video.display_aspect, rel=0.01)
+
+
 # --- odd or missing values ----------------------------------------------------------------
 def test_missing_and_bogus_numbers_become_none():
     data = _stream(r_frame_rate="0/0", avg_frame_rate="N/A", duration="N/A", bit_rate="-5", nb_frames="")

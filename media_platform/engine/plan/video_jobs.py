@@ -10,6 +10,7 @@ from typing import Any
 
 import ffmpeg
 
+from ..ladder import display_size
 from ..probe import SubtitleStreamInfo, copyable_subtitles
 from ..spec import AudioSettings, HlsJob, Job, Mp4Job, Rendition, Trim
 from ..transforms import Geometry, fit_within
@@ -35,15 +36,30 @@ MUXING = {"max_muxing_queue_size": 4096}
 SUBTITLE_DUMPS = ".work/subtitles"
 
 
-def scaled(stream: Any, rendition: Rendition, geometry: Geometry) -> tuple[Any, int, int]:
+def scaled(stream: Any, rendition: Rendition, geometry: Geometry, graph: Graph) -> tuple[Any, int, int]:
     width, height = fit_within(
-        geometry.width, geometry.height, rendition.width, rendition.height, upscale=rendition.upscale
+        geometry.width,
+        geometry.height,
+        rendition.width,
+        rendition.height,
+        upscale=rendition.upscale,
+        aspect=picture_aspect(graph, geometry),
     )
     if rendition.video.fps:
         stream = stream.filter("fps", fps=round(rendition.video.fps, 3))
     if (width, height) != (geometry.width, geometry.height):
         stream = stream.filter("scale", width, height)
     return stream.filter("setsar", "1"), width, height
+
+
+def picture_aspect(graph: Graph, geometry: Geometry) -> float | None:
+    """The source's unrounded display aspect while the picture is still the decoded source (no
+    crop or resize has made its size the truth), so renditions keep the aspect that trimming an
+    odd side to even would have bent."""
+    video = graph.info.video
+    if video is None or (geometry.width, geometry.height) != display_size(video):
+        return None
+    return video.display_aspect
 
 
 def source_fps(graph: Graph) -> float | None:
@@ -126,7 +142,7 @@ def build_hls(job: HlsJob, index: int, graph: Graph, branch: Branch) -> Built:
     key_info, setup = key_setup(job, index)
     videos = fan_out(branch.video, len(renditions))
     for rendition, video, with_audio in zip(renditions, videos, takes_audio, strict=True):
-        video, width, height = scaled(video, rendition, branch.geometry)
+        video, width, height = scaled(video, rendition, branch.geometry, graph)
         has_mp4 = rendition.name in fallback
         audio = next(audio_streams) if with_audio else None
         select = "v" if separate_audio and audio is not None else None
@@ -200,7 +216,7 @@ def hls_subtitles(job: HlsJob, index: int, graph: Graph, branch: Branch, files: 
 
 
 def build_mp4(job: Mp4Job, index: int, graph: Graph, branch: Branch) -> Built:
-    video, width, height = scaled(branch.video, job.rendition, branch.geometry)
+    video, width, height = scaled(branch.video, job.rendition, branch.geometry, graph)
     with_audio = branch.audio is not None
     streams = [video] + ([branch.audio] if with_audio else [])
     path = join(job.prefix, job.filename)
