@@ -97,7 +97,7 @@ def _warnings(info: SourceInfo, limits: Limits) -> list[Issue]:
         message = f"The file's header claims {info.header_duration:.1f} s but its streams last {info.duration:.1f} s."
         value = f"{info.duration:.2f}/{info.header_duration:.2f}"
         issues.append(Issue(Severity.WARNING, IssueCode.ORIGINAL_CORRUPTED, message, value))
-    rate = video.avg_fps or video.fps
+    rate = video.frame_rate
     if not rate or rate > limits.max_fps:
         value = f"{rate:g}" if rate else None
         issues.append(

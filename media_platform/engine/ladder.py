@@ -78,7 +78,7 @@ def size_for_short_side(width: int, height: int, short_side: int, *, aspect: flo
 
 def output_fps(video: VideoStreamInfo) -> float | None:
     """A constant output rate when the source's is variable or too high; None keeps the source's."""
-    rate = video.avg_fps or video.fps
+    rate = video.frame_rate
     if rate and rate > MAX_FPS:
         return MAX_FPS
     if video.is_variable_frame_rate and rate:

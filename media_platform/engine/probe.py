@@ -91,9 +91,22 @@ class VideoStreamInfo:
 
     @property
     def is_variable_frame_rate(self) -> bool:
-        if not self.fps or not self.avg_fps:
+        if not self.fps or not self.avg_fps or abs(self.fps - self.avg_fps) / self.fps <= 0.02:
             return False
-        return abs(self.fps - self.avg_fps) / self.fps > 0.02
+        # The average is the frames over the stream's stated duration: a duration off by less
+        # than a frame (a last frame without its duration) moves it, however steady the stream.
+        frames = self.frames or (self.duration * self.avg_fps if self.duration else None)
+        return not frames or abs(frames / self.avg_fps - frames / self.fps) >= 1 / self.fps
+
+    @property
+    def frame_rate(self) -> float | None:
+        """The stream's real rate, the one rule for what the API reports and the renditions
+        play at: the nominal rate of a steady stream (its average is skewed by a container
+        duration slightly off: 24.361 for a 24 fps file a few hundredths of a second short),
+        the average of a variable one (which the ladder makes constant at that rate)."""
+        if self.is_variable_frame_rate:
+            return self.avg_fps
+        return self.fps or self.avg_fps
 
 
 @dataclass(frozen=True)

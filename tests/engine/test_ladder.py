@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from media_platform.engine.ladder import (
@@ -177,6 +179,8 @@ def test_every_rendition_shares_the_gop():
         (video(1280, 720, fps=30000 / 1001), None),
         (video(1280, 720, fps=120.0), 60.0),
         (video(1280, 720, fps=30.0, avg_fps=180 / 11), 16.364),  # VFR made constant at its average
+        # Steady 24 fps whose container duration is a little short: its average (24.355) is not its rate.
+        (replace(video(1280, 720, fps=24.0, avg_fps=24.355), frames=48, duration=1.971), None),
         (video(1280, 720, fps=None, avg_fps=None), None),
     ],
 )

@@ -201,6 +201,41 @@ def test_display_size_is_the_one_rule_for_a_pictures_size(width, height, sar, ro
     assert info.video.display_width / info.video.display_height == pytest.approx(info.video.display_aspect, rel=0.01)
 
 
+@pytest.mark.parametrize(
+    ("rates", "frame_rate", "variable"),
+    [
+        ({"r_frame_rate": "25/1", "avg_frame_rate": "25/1", "nb_frames": "50", "duration": "2.0"}, 25.0, False),
+        # A 24 fps file whose stated duration is a little short: its average claims 24.355.
+        (
+            {"r_frame_rate": "24/1", "avg_frame_rate": "294912/12109", "nb_frames": "48", "duration": "1.97"},
+            24.0,
+            False,
+        ),
+        # A one-second clip missing most of its last frame's duration: 3 % off, still one frame.
+        ({"r_frame_rate": "24/1", "avg_frame_rate": "24/0.9708", "nb_frames": "24", "duration": "0.9708"}, 24.0, False),
+        ({"r_frame_rate": "24/1", "avg_frame_rate": "24/0.9708", "duration": "0.9708"}, 24.0, False),
+        ({"r_frame_rate": "30000/1001", "avg_frame_rate": "30000/1001"}, 30000 / 1001, False),
+        # A phone's variable rate: nominal 30, a second longer than 240 frames at 30 take: the average is real.
+        ({"r_frame_rate": "30/1", "avg_frame_rate": "240/9", "nb_frames": "240", "duration": "9.0"}, 240 / 9, True),
+        ({"r_frame_rate": "90000/1", "avg_frame_rate": "2997/100"}, 29.97, True),
+        ({"r_frame_rate": "0/0", "avg_frame_rate": "25/1"}, 25.0, False),
+        ({"r_frame_rate": "0/0", "avg_frame_rate": "0/0"}, None, False),
+    ],
+)
+def test_frame_rate_is_the_streams_real_rate(rates, frame_rate, variable):
+    info = parse_probe(_stream(**rates))
+
+    assert info.video.is_variable_frame_rate is variable
+    assert info.video.frame_rate == (pytest.approx(frame_rate) if frame_rate else None)
+
+
+def test_recorded_variable_frame_rate_reports_its_average():
+    video = source_info("vfr").video
+
+    assert video.is_variable_frame_rate
+    assert video.frame_rate == pytest.approx(video.avg_fps)
+
+
 # --- odd or missing values ----------------------------------------------------------------
 def test_missing_and_bogus_numbers_become_none():
     data = _stream(r_frame_rate="0/0", avg_frame_rate="N/A", duration="N/A", bit_rate="-5", nb_frames="")

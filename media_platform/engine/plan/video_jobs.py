@@ -64,7 +64,7 @@ def picture_aspect(graph: Graph, geometry: Geometry) -> float | None:
 
 def source_fps(graph: Graph) -> float | None:
     video = graph.info.video
-    return (video.avg_fps or video.fps) if video else None
+    return video.frame_rate if video else None
 
 
 def expected_frames(rendition: Rendition, graph: Graph, seconds: float) -> int | None:

@@ -93,7 +93,7 @@ def _record_video_info(process: EncodingProcess, info: SourceInfo) -> None:
         "length": int(round(info.duration)),
         "width": video.display_width,
         "height": video.display_height,
-        "framerate": round(video.avg_fps or video.fps or 0, 3),
+        "framerate": round(video.frame_rate or 0, 3),
         "rotation": video.rotation or None,
     }
     if (process.recipe or {}).get("video_info") == "missing":

@@ -166,7 +166,7 @@ def source_body(name: str, info: dict | None) -> dict[str, Any]:
         "file_name": name,
         "file_sha1": info.get("sha1"),
         "file_size": info.get("size"),
-        "fps": number(video.get("avg_fps") or video.get("fps"), 3),
+        "fps": number(stream.frame_rate, 3) if stream else None,
         "height": height,
         "is_portrait": bool(width and height and height > width) if video else None,
         "video_codec": codec_name(video.get("codec")),

@@ -75,3 +75,17 @@ def test_the_source_is_reported_at_its_display_size():
 
     assert (body["width"], body["height"], body["is_portrait"]) == (768, 576, False)
     assert source_body("none.mp4", {"video": {}})["width"] is None
+
+
+def test_the_source_frame_rate_is_its_real_rate():
+    video = {
+        "codec": "h264",
+        "width": 320,
+        "height": 180,
+        "fps": 24.0,
+        "avg_fps": 24.355,
+        "frames": 48,
+        "duration": 1.971,
+    }
+
+    assert source_body("short.mp4", {"video": video})["fps"] == 24.0
