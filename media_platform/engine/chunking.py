@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from .hls import parse_segments
+from .hls import parse_segments, target_duration
 from .spec import AnimationJob, AudioJob, HlsJob, Job, StoryboardJob, ThumbnailJob
 
 
@@ -34,7 +34,8 @@ def chunk_bounds(duration: float, target: float, align: float) -> list[tuple[flo
 def joined_playlist(pieces: Iterable[str]) -> str:
     """One VOD media playlist listing every piece's segments in order."""
     segments = [segment for text in pieces for segment in parse_segments(text)]
-    target = max((math.ceil(s.duration) for s in segments), default=1)
+    # Each piece's muxer rounded its own segments up: the joined playlist keeps the largest.
+    target = target_duration(segments, max((math.ceil(s.duration) for s in segments), default=1))
     lines = ["#EXTM3U", "#EXT-X-VERSION:3", f"#EXT-X-TARGETDURATION:{target}", "#EXT-X-MEDIA-SEQUENCE:0"]
     lines += ["#EXT-X-PLAYLIST-TYPE:VOD", "#EXT-X-INDEPENDENT-SEGMENTS"]
     for segment in segments:

@@ -25,6 +25,7 @@ from .hls import (
     subtitle_media_line,
     subtitle_playlist,
     video_codec_string,
+    with_target_duration,
 )
 from .issues import IssueCode
 from .packaging import encrypt_mp4, package_dash
@@ -81,6 +82,10 @@ def _codecs(first_segment: Path | None, ffprobe: str) -> str:
 
 def write_master(workdir: Path, finisher: HlsMaster, ffprobe: str = "ffprobe") -> None:
     master_dir = (workdir / finisher.path).parent
+    for playlist in [v.playlist for v in finisher.variants] + [finisher.audio_playlist]:
+        if playlist and (workdir / playlist).exists():
+            text = (workdir / playlist).read_text()
+            (workdir / playlist).write_text(with_target_duration(text))
     audio_peak = audio_average = 0
     audio_codec = ""
     if finisher.audio_playlist:

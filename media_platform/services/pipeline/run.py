@@ -90,7 +90,7 @@ def _record_video_info(process: EncodingProcess, info: SourceInfo) -> None:
     video = info.video
     probed = {
         "source_info": info.to_json(),
-        "length": int(round(info.duration)),
+        "length": whole_seconds(info.duration),
         "width": video.display_width,
         "height": video.display_height,
         "framerate": round(video.frame_rate or 0, 3),
@@ -101,6 +101,11 @@ def _record_video_info(process: EncodingProcess, info: SourceInfo) -> None:
         probed = video_info_updates(current, probed, recompute_all=False)
     if probed:
         Video.objects.filter(pk=process.video_id).update(**probed)
+
+
+def whole_seconds(duration: float) -> int:
+    """bunny's `length`: whole seconds, and never 0 for a video that has any (a one-frame clip is 1)."""
+    return max(1, round(duration)) if duration > 0 else 0
 
 
 def _jobs(process: EncodingProcess, info: SourceInfo) -> list[tuple[int, Job]]:
