@@ -45,6 +45,14 @@ INPUT_FAULTS = (
     "picture size",
 )
 SIZE_FAULTS = ("picture size", "max_pixels", "invalid image size", "dimensions too large")
+# Containers whose demuxers log under their own name ("[dv @ 0x…] Detected timecode is
+# invalid"): what they say is about the wrapping (a timecode, an index, a duration), not a
+# picture or a sound that failed to decode. Raw-stream demuxers share their codec's name
+# ("h264") and are left out: there the decoder is the likelier speaker.
+CONTAINER_DEMUXERS = frozenset(
+    {"mov", "matroska", "avi", "flv", "mpegts", "mpeg", "mxf", "asf", "dv", "nut", "ogg", "rm", "ivf", "wav", "w64",
+     "aiff", "caf", "yuv4mpegpipe", "image2"}
+)  # fmt: skip
 ENVIRONMENT_FAULTS = (
     "no space left on device",
     "cannot allocate memory",
@@ -175,6 +183,17 @@ def _clean(line: str) -> str:
     return re.sub(r"^(\[[^\]]*\]\s*)+", "", line).strip()
 
 
+def _speaker(line: str) -> str:
+    """Who logged the line: `[dv @ 0x55…] …` → "dv", `[mov,mp4,m4a @ 0x…]` → "mov"; "" for ffmpeg itself."""
+    match = re.match(r"^\[([^\]@]+?) @ 0x[0-9a-f]+\]", line)
+    return match.group(1).split(",")[0].strip() if match else ""
+
+
+def decoding_errors(lines: Sequence[str]) -> list[str]:
+    """The error lines that say a picture or a sound did not decode: without the demuxers' notices."""
+    return [_clean(line) for line in lines if _speaker(line) not in CONTAINER_DEMUXERS]
+
+
 def classify_failure(result: RunResult) -> Issue | None:
     """An Issue when the source is at fault (fail now); None when the environment is (retry)."""
     lines = [_clean(line) for line in (result.error_lines or result.stderr_tail)]
@@ -205,7 +224,7 @@ def check_encode(
 ) -> list[Issue]:
     """After a successful run: did the whole source decode, cleanly?"""
     issues = []
-    errors = [_clean(line) for line in result.error_lines]
+    errors = decoding_errors(result.error_lines)
     if decoded_seconds is not None and expected_seconds > 0 and decoded_seconds < expected_seconds * COMPLETE_SHARE:
         value = f"{decoded_seconds:.2f}/{expected_seconds:.2f}"
         if errors:

@@ -14,6 +14,7 @@ from media_platform.engine.diagnostics import (
     check_output_streams,
     check_source,
     classify_failure,
+    decoding_errors,
 )
 from media_platform.engine.issues import InputError, Issue, IssueCode, Severity
 from media_platform.engine.probe import AudioStreamInfo, SourceInfo, VideoStreamInfo
@@ -297,6 +298,28 @@ def test_short_decode_with_warnings_only_and_errors_both_reported():
 
     assert codes(check_encode(clip(), result, 9.5, 10.0)) == [(Severity.WARNING, IssueCode.TRANSCODING_WARNINGS)]
     assert codes(check_encode(clip(), RunResult(0, 1.0), 0.0, 0.0)) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "counted"),
+    [
+        ("[dv @ 0x55f5e2085ec0] [error] Detected timecode is invalid", False),
+        ("[mov,mp4,m4a,3gp,3g2,mj2 @ 0x5581] [error] stream 1, offset 0x30: partial file", False),
+        ("[matroska,webm @ 0x5581] [error] Invalid EBML number size tag 0x01", False),
+        ("[mpegts @ 0x5581] [error] Packet corrupt (stream = 0, dts = 1200)", False),
+        ("[h264 @ 0x5581] [error] error while decoding MB 3 5, bytestream -7", True),
+        ("[dvvideo @ 0x5581] [error] AC EOB marker is absent pos=64", True),
+        ("[vorbis @ 0x5581] [error] Id header corrupt.", True),
+        ("[error] Error while decoding stream #0:0: Invalid data found when processing input", True),
+    ],
+)
+def test_demuxer_notices_are_not_decoding_errors(line, counted):
+    """A container's notice (a DV frame's missing timecode) says nothing about the pictures: a
+    clean decode with one must not be told it may show glitches."""
+    issues = check_encode(clip(), RunResult(0, 1.0, error_lines=[line]), 10.0, 10.0)
+
+    assert codes(issues) == ([(Severity.WARNING, IssueCode.TRANSCODING_WARNINGS)] if counted else [])
+    assert decoding_errors([line]) == ([line.rsplit("] ", 1)[-1]] if counted else [])
 
 
 @pytest.mark.parametrize(
