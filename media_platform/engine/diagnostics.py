@@ -53,6 +53,8 @@ CONTAINER_DEMUXERS = frozenset(
     {"mov", "matroska", "avi", "flv", "mpegts", "mpeg", "mxf", "asf", "dv", "nut", "ogg", "rm", "ivf", "wav", "w64",
      "aiff", "caf", "yuv4mpegpipe", "image2"}
 )  # fmt: skip
+# ffmpeg's own words when a stream of the source (#input:stream) cannot be decoded at all.
+UNDECODABLE_STREAM = re.compile(r"error while (?:decoding stream|opening decoder for input stream) #0:(\d+)", re.I)
 ENVIRONMENT_FAULTS = (
     "no space left on device",
     "cannot allocate memory",
@@ -192,6 +194,23 @@ def _speaker(line: str) -> str:
 def decoding_errors(lines: Sequence[str]) -> list[str]:
     """The error lines that say a picture or a sound did not decode: without the demuxers' notices."""
     return [_clean(line) for line in lines if _speaker(line) not in CONTAINER_DEMUXERS]
+
+
+def undecodable_sound(result: RunResult, info: SourceInfo) -> Issue | None:
+    """A Warning when a run failed because the source's sound, and nothing else, could not be
+    decoded: the video is then encoded again without it and published silent. A picture that
+    cannot be decoded names its own stream and still fails (classify_failure)."""
+    if result.ok or result.timed_out or result.killed_by_signal or not info.audio:
+        return None
+    lines = [_clean(line) for line in (result.error_lines or result.stderr_tail)]
+    if any(fault in " ".join(lines).lower() for fault in ENVIRONMENT_FAULTS):
+        return None
+    named = [(int(match.group(1)), line) for line in lines if (match := UNDECODABLE_STREAM.search(line))]
+    if not named or {stream for stream, _ in named} != {info.audio[0].index}:
+        return None
+    sound = info.audio[0]
+    message = f"The sound ({sound.codec}) could not be decoded; the video was published without sound."
+    return Issue(Severity.WARNING, IssueCode.ORIGINAL_CORRUPTED, message, named[0][1][:500])
 
 
 def classify_failure(result: RunResult) -> Issue | None:

@@ -130,6 +130,8 @@ def _run(process: EncodingProcess, work: Path, recorder: ProgressRecorder) -> No
             chunked_start(process=process, info=info, jobs=jobs, source=source)
             return  # the pieces go to any worker; the last one to finish hands over to the stitch
         execution = execute(jobs, info, source, outdir, recorder)
+        transcoding_messages_add(process=process, issues=execution.issues)
+        info = execution.info or info
         achieved = quality_measure(
             process=process, jobs=jobs, info=info, source=source, outdir=outdir, execution=execution
         )
@@ -153,8 +155,11 @@ def _verify(process: EncodingProcess, info: SourceInfo, execution: Execution, ou
     issues: list[Issue] = []
     if main is not None and main.frames is not None and execution.main is not None:
         media = [i for i in inspected if i.file.role in ("variant", "mp4") and i.file.job_index in main.job_indexes]
-        decoded = max((i.duration or 0 for i in media), default=None)
-        issues += check_encode(info, execution.main, decoded, main.duration)
+        # The picture's length, not the file's: an MP4 lasts as long as its sound even when
+        # the picture stopped decoding after its first frame.
+        decoded = max((i.video_duration or i.duration or 0 for i in media), default=None)
+        expected = min(main.duration, info.video.duration) if info.video and info.video.duration else main.duration
+        issues += check_encode(info, execution.main, decoded, expected)
         for item in media:
             issues += check_output_streams(item.video_duration, item.audio_duration)
     transcoding_messages_add(process=process, issues=issues)
