@@ -30,7 +30,7 @@ def _clip(path: Path, *, size: str, rate: float = 25, seconds: float = 2, extra:
 
 def odd_16_9(path: Path) -> Path:
     """720x405: 16:9 with an odd side (lavfi makes even pictures: scaled after; 4:4:4 keeps it odd)."""
-    return _clip(path, size="720x406", extra=("-vf", "scale=720:405,setsar=1", "-pix_fmt", "yuv444p"))
+    return _clip(path, size="720x406", seconds=1, extra=("-vf", "scale=720:405,setsar=1", "-pix_fmt", "yuv444p"))
 
 
 def odd_4_3(path: Path) -> Path:
