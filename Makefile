@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HLSJS_VERSION := 1.7.4
 DASHJS_VERSION := 4.7.4
+HLS_PARSER_VERSION := 0.16.1
 APT_RUNTIME := ffmpeg redis-server
 APT_TEST := chromium chromium-driver espeak-ng fonts-dejavu-core postgresql
 
@@ -58,10 +59,12 @@ $(VENV)/.installed: requirements.txt
 
 venv: $(VENV)/.installed
 
-# Players for the admin and the browser tests, from npm, served as static files.
+# Players for the admin and the browser tests, from npm, served as static files; hls-parser,
+# which the tests run with Node to check playlists in its strict mode, stays in var/npm.
 media_platform/static/vendor/.installed: Makefile
 	mkdir -p var/npm media_platform/static/vendor
-	npm install --silent --no-audit --no-fund --prefix var/npm hls.js@$(HLSJS_VERSION) dashjs@$(DASHJS_VERSION)
+	npm install --silent --no-audit --no-fund --prefix var/npm hls.js@$(HLSJS_VERSION) dashjs@$(DASHJS_VERSION) \
+	  hls-parser@$(HLS_PARSER_VERSION)
 	cp var/npm/node_modules/hls.js/dist/hls.min.js media_platform/static/vendor/
 	cp var/npm/node_modules/dashjs/dist/dash.all.min.js media_platform/static/vendor/
 	touch $@
