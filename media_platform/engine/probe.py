@@ -53,16 +53,18 @@ class VideoStreamInfo:
     color_space: str | None = None
     sample_aspect_ratio: str | None = None
 
-    # The display size is the one rule for a picture's size: what the API reports as the video's
-    # width and height, and what the renditions are made from (made even: ladder.display_size).
-    # Non-square pixels stretch or narrow the width; rotation then turns the picture, so a
-    # 720x576 PAL frame with SAR 16:15 shows as 768x576, and turned a quarter as 540x720.
     @property
     def display_width(self) -> int:
+        """The width as shown. The display size is the one rule for a picture's size: what the
+        API reports as the video's width and height, and what the renditions are made from
+        (made even: ladder.display_size). Non-square pixels stretch or narrow the width, then
+        rotation turns the picture: a 720x576 PAL frame at SAR 16:15 shows as 768x576, and
+        turned a quarter as 540x720."""
         return round(self.display_height * self.display_aspect)
 
     @property
     def display_height(self) -> int:
+        """The height as shown (see display_width): the stored width when turned a quarter."""
         return self.width if self.rotation % 180 else self.height
 
     @property

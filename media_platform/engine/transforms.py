@@ -165,6 +165,8 @@ def fit_within(
     if not upscale and (box_w or width) >= width and (box_h or height) >= height:
         return even(width), even(height)  # the box holds the whole picture
     ratio = aspect or width / height
+    new_w: float
+    new_h: float
     if box_w and (not box_h or box_w / box_h <= ratio):
         new_w, new_h = box_w, box_w / ratio
     elif box_h:
