@@ -20,7 +20,7 @@ from media_platform.engine.plan import plan_process
 from media_platform.engine.plan.graph import EncodeContext
 from media_platform.engine.probe import SourceInfo, probe_file
 from media_platform.engine.runner import RunResult, run_ffmpeg
-from media_platform.engine.spec import HlsJob
+from media_platform.engine.spec import DashJob, HlsJob
 from tests.support.realworld import build
 
 
@@ -127,6 +127,18 @@ def test_a_one_frame_dv_source_gets_a_target_duration_and_no_glitch_warning(fold
     main = results[0]
     assert any("Detected timecode is invalid" in line for line in main.error_lines)  # the demuxer said it
     assert check_encode(info, main, decoded_seconds=0.04, expected_seconds=info.duration) == []
+
+
+def test_the_hls_playlists_of_a_dash_packaging_get_a_target_duration_too(folder, tmp_path):
+    source = build("one-frame.dv", folder)
+    info = probe_file(str(source))
+    job = DashJob(renditions=tuple(build_ladder(info.video, ("240p",))), segment_duration=2.0, hls_playlist=True)
+
+    assert all(result.ok for result in encode(source, tmp_path, [(0, job)], info))
+
+    media = sorted(tmp_path.glob("media_*.m3u8"))
+    assert len(media) == 2  # picture and sound
+    assert all("#EXT-X-TARGETDURATION:1\n" in playlist.read_text() for playlist in media)
 
 
 # --- the first segment starts at 0 with no hole, at any frame rate ----------------------------
