@@ -14,6 +14,7 @@ import ffmpeg
 
 from . import speech
 from .captions import CaptionError, language_name, mp4_language, window_webvtt, with_timestamp_map
+from .decode_times import restore_decode_times
 from .hls import (
     SUBTITLES_GROUP,
     SubtitleMedia,
@@ -37,6 +38,7 @@ from .plan import (
     HlsMaster,
     HlsSubtitle,
     HlsVariant,
+    Mp4DecodeTimes,
     Mp4Subtitles,
     StoryboardFrames,
     SubtitleSource,
@@ -362,6 +364,8 @@ def apply_finishers(
             package_dash(workdir, finisher, packager_binary or ffmpeg_binary)
         elif isinstance(finisher, CencBoxes):
             encrypt_mp4(workdir, finisher, packager_binary or ffmpeg_binary)
+        elif isinstance(finisher, Mp4DecodeTimes):
+            restore_decode_times(workdir / finisher.path, ffmpeg=ffmpeg_binary, ffprobe=ffprobe)
         elif isinstance(finisher, Transcription):
             settings = speech_settings or speech.SpeechSettings()
             transcripts[finisher.job_index] = write_transcription(workdir, finisher, settings)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from ..spec import AudioSettings, VideoSettings
-from .timeline import first_frame_at_start, sound_at_start
 
 ENCODERS = {"h264": "libx264", "h265": "libx265", "av1": "libsvtav1"}
 AUDIO_ENCODERS = {"aac": "aac", "opus": "libopus"}
@@ -63,7 +62,6 @@ def video_options(video: VideoSettings, *, fps: float | None, threads: int = 0) 
         opts["r"] = round(video.fps, 3)
     if threads:
         opts["threads"] = threads
-    opts["bsf:v"] = first_frame_at_start(fps)
     return opts
 
 
@@ -77,6 +75,4 @@ def audio_options(audio: AudioSettings, *, source_rate: int | None) -> dict[str,
         opts["ar"] = 48000
     if audio.channels:
         opts["ac"] = audio.channels
-    if priming := sound_at_start(audio.codec):
-        opts["bsf:a"] = priming
     return opts

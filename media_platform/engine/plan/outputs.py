@@ -129,6 +129,14 @@ class DashPackage:
 
 
 @dataclass(frozen=True)
+class Mp4DecodeTimes:
+    """Give an MP4 written beside HLS segments its encoder's decode times back (plan/timeline.py)."""
+
+    job_index: int
+    path: str
+
+
+@dataclass(frozen=True)
 class CencBoxes:
     """Add the pssh boxes a player needs to an encrypted MP4 (ffmpeg writes only `tenc`)."""
 
@@ -137,7 +145,16 @@ class CencBoxes:
     cenc: Cenc
 
 
-Finisher = HlsMaster | StoryboardFrames | AnimationFrames | Mp4Subtitles | Transcription | DashPackage | CencBoxes
+Finisher = (
+    HlsMaster
+    | StoryboardFrames
+    | AnimationFrames
+    | Mp4Subtitles
+    | Transcription
+    | DashPackage
+    | CencBoxes
+    | Mp4DecodeTimes
+)
 
 
 @dataclass

@@ -9,10 +9,16 @@ into the duration:
 - The AAC encoder primes with one frame of silence before time 0 (1024 samples), so the sound
   starts 21 ms before the picture.
 
-The fix is in the timestamps every output gets, whoever plans the encode (a whole ladder, a
-piece of a chunked one, a segment encoded on request): the first frame decodes and shows at the
-start, and the priming frame is dropped, so sound and picture start together at the encode's
-own start (0, or its place in the whole timeline with `output_ts_offset`).
+The fix is in the timestamps every HLS output gets, whoever plans the encode (a whole ladder,
+a piece of a chunked one, a segment encoded on request): the first frame decodes and shows at
+the start, and the priming frame is dropped, so sound and picture start together at the
+encode's own start (0, or its place in the whole timeline with `output_ts_offset`).
+
+An MP4 keeps its encoder's decode times: it says where its presentation starts with an edit
+list, and its track lasts as long as its decode times span, which packing them would shorten by
+the delay (a second at 1 fps). MP4s written beside HLS segments by the same encode (the tee
+muxer's bitstream filters apply to every file it writes, and ffmpeg 5.1's tee loses the last
+packet of a per-file setts) get their decode times back afterwards (engine/decode_times.py).
 """
 
 from __future__ import annotations
@@ -32,6 +38,17 @@ def sound_from_start(stream: Any) -> Any:
     (a camera's or a DVD's audio a few tenths late), and cut at the start when it begins before:
     a late sound is a hole too."""
     return stream.filter("aresample", first_pts=0)
+
+
+def hls_picture(fps: float | None) -> dict[str, str]:
+    """Output options for an encode that writes HLS: the first frame at the start."""
+    return {"bsf:v": first_frame_at_start(fps)}
+
+
+def hls_sound(codec: str) -> dict[str, str]:
+    """Output options for an encode that writes HLS sound: no priming before the start."""
+    priming = sound_at_start(codec)
+    return {"bsf:a": priming} if priming else {}
 
 
 def first_frame_at_start(fps: float | None) -> str:

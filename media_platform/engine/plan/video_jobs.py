@@ -24,11 +24,13 @@ from .outputs import (
     HlsMaster,
     HlsSubtitle,
     HlsVariant,
+    Mp4DecodeTimes,
     Mp4Subtitles,
     PlannedFile,
     SubtitleSource,
     join,
 )
+from .timeline import hls_picture, hls_sound
 
 MUXING = {"max_muxing_queue_size": 4096}
 # The source's text subtitle streams, extracted as WebVTT by the shared decode (once, whichever
@@ -138,7 +140,7 @@ def build_hls(job: HlsJob, index: int, graph: Graph, branch: Branch) -> Built:
     ]
     audio_needs = sum(takes_audio) + (1 if separate_audio else 0)
     audio_streams = iter(fan_out(branch.audio, audio_needs, audio=True)) if audio_needs else iter(())
-    outputs, files, variants = [], [], []
+    outputs, files, variants, mp4s = [], [], [], []
     key_info, setup = key_setup(job, index)
     videos = fan_out(branch.video, len(renditions))
     for rendition, video, with_audio in zip(renditions, videos, takes_audio, strict=True):
@@ -151,9 +153,12 @@ def build_hls(job: HlsJob, index: int, graph: Graph, branch: Branch) -> Built:
             mp4_path = join(job.prefix, job.mp4_fallback_pattern.format(name=rendition.name))
             slaves.append(({"f": "mp4", "movflags": "+faststart"}, mp4_path))
             files.append(PlannedFile(index, mp4_path, "mp4", rendition.name, width, height))
+            mp4s.append(Mp4DecodeTimes(index, mp4_path))
         streams = [video] + ([audio] if audio is not None else [])
         opts = encode_options(rendition, graph, with_audio=audio is not None)
         opts.update(colour_options(job, rendition, graph.info.video))
+        opts.update(hls_picture(rendition.video.fps or source_fps(graph)))
+        opts.update(hls_sound(rendition.audio.codec) if audio is not None else {})
         opts["flags"] = "+global_header"  # MP4 needs codec headers up front; TS repeats them anyway
         outputs.append(ffmpeg.output(*streams, tee_target(slaves), f="tee", **opts))
         playlist = slaves[0][1]
@@ -179,12 +184,14 @@ def build_hls(job: HlsJob, index: int, graph: Graph, branch: Branch) -> Built:
     finisher = HlsMaster(index, master, tuple(variants), audio_playlist, subtitles)
     frames = expected_frames(renditions[0], graph, branch.geometry.duration) if renditions else None
     dumps = (f".work/{index}-hls-key",) if key_info else ()
-    return Built(outputs, files, [finisher], branch.geometry.duration, frames=frames, dumps=dumps, setup_files=setup)
+    finishers = [finisher, *mp4s]
+    return Built(outputs, files, finishers, branch.geometry.duration, frames=frames, dumps=dumps, setup_files=setup)
 
 
 def audio_rendition(job: HlsJob, graph: Graph, audio: Any, playlist: str, key_info: str | None) -> Any:
     """The sound in its own HLS rendition (separate_audio), as loud as the top rung's."""
-    options = audio_options(job.renditions[-1].audio if job.renditions else AudioSettings(), source_rate=None)
+    settings = job.renditions[-1].audio if job.renditions else AudioSettings()
+    options = audio_options(settings, source_rate=None) | hls_sound(settings.codec)
     return ffmpeg.output(
         audio,
         playlist,

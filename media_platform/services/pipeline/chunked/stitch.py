@@ -22,6 +22,7 @@ from media_platform.engine.chunking import (
     renumber_continuity,
     sound_jobs,
 )
+from media_platform.engine.decode_times import restore_decode_times
 from media_platform.engine.finish import apply_finishers
 from media_platform.engine.hls import parse_segments
 from media_platform.engine.issues import Issue
@@ -121,6 +122,8 @@ def stitch(process: EncodingProcess, work: Path, recorder: ProgressRecorder) -> 
     for name in hls.mp4_fallback:
         mp4 = hls.mp4_fallback_pattern.format(name=name)
         parts = [pieces / str(c.index) / mp4 for c in chunks if (pieces / str(c.index) / mp4).exists()]
+        for part in parts:  # each piece's encoder times, so that they join like one encode's
+            restore_decode_times(part, ffmpeg=settings.FFMPEG_BINARY, ffprobe=settings.FFPROBE_BINARY)
         if parts:
             remux_mp4(parts, sound, out / mp4)
     timeline, audio = plans(jobs, info)
