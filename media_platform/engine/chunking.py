@@ -44,12 +44,20 @@ def joined_playlist(pieces: Iterable[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def concat_list(paths: Iterable[str]) -> str:
-    """An ffconcat script for the concat demuxer (our own local files, quoted safely)."""
+def concat_list(paths: Iterable[str], durations: Iterable[float] | None = None) -> str:
+    """An ffconcat script for the concat demuxer (our own local files, quoted safely).
+
+    With `durations`, each file lasts that long on the joined timeline: an MP4 piece written at
+    its place in the whole timeline (output_ts_offset) says it lasts from 0 to its end, and
+    the demuxer would start the next piece that much too late."""
+    paths = list(paths)
+    seconds = list(durations) if durations is not None else [None] * len(paths)
     lines = ["ffconcat version 1.0"]
-    for path in paths:
+    for path, duration in zip(paths, seconds, strict=True):
         quoted = path.replace("'", "'\\''")
         lines.append(f"file '{quoted}'")
+        if duration is not None:
+            lines.append(f"duration {duration:.6f}")
     return "\n".join(lines) + "\n"
 
 
