@@ -7,6 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HLSJS_VERSION := 1.7.4
 DASHJS_VERSION := 4.7.4
 TUS_JS_CLIENT_VERSION := 4.3.1
+HLS_PARSER_VERSION := 0.16.1
 APT_RUNTIME := ffmpeg redis-server
 APT_TEST := chromium chromium-driver espeak-ng fonts-dejavu-core postgresql
 
@@ -68,11 +69,12 @@ $(VENV)/.installed: requirements.txt requirements-runtime.txt
 venv: $(VENV)/.installed
 
 # Players for the admin and the browser tests, from npm, served as static files; tus-js-client
-# (bunny's TUS client) for the tests that upload with it from Node.
+# (bunny's TUS client) and hls-parser (playlists checked in its strict mode) stay in var/npm for
+# the tests that run them with Node.
 media_platform/static/vendor/.installed: Makefile
 	mkdir -p var/npm media_platform/static/vendor
 	npm install --silent --no-audit --no-fund --prefix var/npm hls.js@$(HLSJS_VERSION) dashjs@$(DASHJS_VERSION) \
-	  tus-js-client@$(TUS_JS_CLIENT_VERSION)
+	  tus-js-client@$(TUS_JS_CLIENT_VERSION) hls-parser@$(HLS_PARSER_VERSION)
 	cp var/npm/node_modules/hls.js/dist/hls.min.js media_platform/static/vendor/
 	cp var/npm/node_modules/dashjs/dist/dash.all.min.js media_platform/static/vendor/
 	touch $@

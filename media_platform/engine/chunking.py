@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from .hls import parse_segments
+from .hls import parse_segments, target_duration
 from .spec import AnimationJob, AudioJob, HlsJob, Job, StoryboardJob, ThumbnailJob
 
 
@@ -34,7 +34,8 @@ def chunk_bounds(duration: float, target: float, align: float) -> list[tuple[flo
 def joined_playlist(pieces: Iterable[str]) -> str:
     """One VOD media playlist listing every piece's segments in order."""
     segments = [segment for text in pieces for segment in parse_segments(text)]
-    target = max((math.ceil(s.duration) for s in segments), default=1)
+    # Each piece's muxer rounded its own segments up: the joined playlist keeps the largest.
+    target = target_duration(segments, max((math.ceil(s.duration) for s in segments), default=1))
     lines = ["#EXTM3U", "#EXT-X-VERSION:3", f"#EXT-X-TARGETDURATION:{target}", "#EXT-X-MEDIA-SEQUENCE:0"]
     lines += ["#EXT-X-PLAYLIST-TYPE:VOD", "#EXT-X-INDEPENDENT-SEGMENTS"]
     for segment in segments:
@@ -43,12 +44,20 @@ def joined_playlist(pieces: Iterable[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def concat_list(paths: Iterable[str]) -> str:
-    """An ffconcat script for the concat demuxer (our own local files, quoted safely)."""
+def concat_list(paths: Iterable[str], durations: Iterable[float] | None = None) -> str:
+    """An ffconcat script for the concat demuxer (our own local files, quoted safely).
+
+    With `durations`, each file lasts that long on the joined timeline: an MP4 piece written at
+    its place in the whole timeline (output_ts_offset) says it lasts from 0 to its end, and
+    the demuxer would start the next piece that much too late."""
+    paths = list(paths)
+    seconds = list(durations) if durations is not None else [None] * len(paths)
     lines = ["ffconcat version 1.0"]
-    for path in paths:
+    for path, duration in zip(paths, seconds, strict=True):
         quoted = path.replace("'", "'\\''")
         lines.append(f"file '{quoted}'")
+        if duration is not None:
+            lines.append(f"duration {duration:.6f}")
     return "\n".join(lines) + "\n"
 
 

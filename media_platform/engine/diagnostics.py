@@ -45,6 +45,16 @@ INPUT_FAULTS = (
     "picture size",
 )
 SIZE_FAULTS = ("picture size", "max_pixels", "invalid image size", "dimensions too large")
+# Containers whose demuxers log under their own name ("[dv @ 0x…] Detected timecode is
+# invalid"): what they say is about the wrapping (a timecode, an index, a duration), not a
+# picture or a sound that failed to decode. Raw-stream demuxers share their codec's name
+# ("h264") and are left out: there the decoder is the likelier speaker.
+CONTAINER_DEMUXERS = frozenset(
+    {"mov", "matroska", "avi", "flv", "mpegts", "mpeg", "mxf", "asf", "dv", "nut", "ogg", "rm", "ivf", "wav", "w64",
+     "aiff", "caf", "yuv4mpegpipe", "image2"}
+)  # fmt: skip
+# ffmpeg's own words when a stream of the source (#input:stream) cannot be decoded at all.
+UNDECODABLE_STREAM = re.compile(r"error while (?:decoding stream|opening decoder for input stream) #0:(\d+)", re.I)
 ENVIRONMENT_FAULTS = (
     "no space left on device",
     "cannot allocate memory",
@@ -97,7 +107,7 @@ def _warnings(info: SourceInfo, limits: Limits) -> list[Issue]:
         message = f"The file's header claims {info.header_duration:.1f} s but its streams last {info.duration:.1f} s."
         value = f"{info.duration:.2f}/{info.header_duration:.2f}"
         issues.append(Issue(Severity.WARNING, IssueCode.ORIGINAL_CORRUPTED, message, value))
-    rate = video.avg_fps or video.fps
+    rate = video.frame_rate
     if not rate or rate > limits.max_fps:
         issues.append(
             Issue(
@@ -174,6 +184,34 @@ def _clean(line: str) -> str:
     return re.sub(r"^(\[[^\]]*\]\s*)+", "", line).strip()
 
 
+def _speaker(line: str) -> str:
+    """Who logged the line: `[dv @ 0x55…] …` → "dv", `[mov,mp4,m4a @ 0x…]` → "mov"; "" for ffmpeg itself."""
+    match = re.match(r"^\[([^\]@]+?) @ 0x[0-9a-f]+\]", line)
+    return match.group(1).split(",")[0].strip() if match else ""
+
+
+def decoding_errors(lines: Sequence[str]) -> list[str]:
+    """The error lines that say a picture or a sound did not decode: without the demuxers' notices."""
+    return [_clean(line) for line in lines if _speaker(line) not in CONTAINER_DEMUXERS]
+
+
+def undecodable_sound(result: RunResult, info: SourceInfo) -> Issue | None:
+    """A Warning when a run failed because the source's sound, and nothing else, could not be
+    decoded: the video is then encoded again without it and published silent. A picture that
+    cannot be decoded names its own stream and still fails (classify_failure)."""
+    if result.ok or result.timed_out or result.killed_by_signal or not info.audio:
+        return None
+    lines = [_clean(line) for line in (result.error_lines or result.stderr_tail)]
+    if any(fault in " ".join(lines).lower() for fault in ENVIRONMENT_FAULTS):
+        return None
+    named = [(int(match.group(1)), line) for line in lines if (match := UNDECODABLE_STREAM.search(line))]
+    if not named or {stream for stream, _ in named} != {info.audio[0].index}:
+        return None
+    sound = info.audio[0]
+    message = f"The sound ({sound.codec}) could not be decoded; the video was published without sound."
+    return Issue(Severity.WARNING, IssueCode.ORIGINAL_CORRUPTED, message, named[0][1][:500])
+
+
 def classify_failure(result: RunResult) -> Issue | None:
     """An Issue when the source is at fault (fail now); None when the environment is (retry)."""
     lines = [_clean(line) for line in (result.error_lines or result.stderr_tail)]
@@ -204,7 +242,7 @@ def check_encode(
 ) -> list[Issue]:
     """After a successful run: did the whole source decode, cleanly?"""
     issues = []
-    errors = [_clean(line) for line in result.error_lines]
+    errors = decoding_errors(result.error_lines)
     if decoded_seconds is not None and expected_seconds > 0 and decoded_seconds < expected_seconds * COMPLETE_SHARE:
         value = f"{decoded_seconds:.2f}/{expected_seconds:.2f}"
         if errors:

@@ -15,6 +15,7 @@ import ffmpeg
 from . import speech
 from .captions import CaptionError, language_name, mp4_language, window_webvtt, with_timestamp_map
 from .codec_masters import merge_codec_masters
+from .decode_times import restore_decode_times
 from .hls import (
     SUBTITLES_GROUP,
     SubtitleMedia,
@@ -26,6 +27,7 @@ from .hls import (
     subtitle_media_line,
     subtitle_playlist,
     video_codec_string,
+    with_target_duration,
 )
 from .issues import IssueCode
 from .packaging import encrypt_mp4, package_dash
@@ -38,6 +40,7 @@ from .plan import (
     HlsMaster,
     HlsSubtitle,
     HlsVariant,
+    Mp4DecodeTimes,
     Mp4Subtitles,
     StoryboardFrames,
     SubtitleSource,
@@ -83,6 +86,10 @@ def _codecs(first_segment: Path | None, ffprobe: str) -> str:
 
 def write_master(workdir: Path, finisher: HlsMaster, ffprobe: str = "ffprobe") -> None:
     master_dir = (workdir / finisher.path).parent
+    for playlist in [v.playlist for v in finisher.variants] + [finisher.audio_playlist]:
+        if playlist and (workdir / playlist).exists():
+            text = (workdir / playlist).read_text()
+            (workdir / playlist).write_text(with_target_duration(text))
     audio_peak = audio_average = 0
     audio_codec = ""
     if finisher.audio_playlist:
@@ -361,6 +368,8 @@ def apply_finishers(
             encrypt_mp4(workdir, finisher, packager_binary or ffmpeg_binary)
         elif isinstance(finisher, CodecVariants):
             merge_codec_masters(workdir, finisher)
+        elif isinstance(finisher, Mp4DecodeTimes):
+            restore_decode_times(workdir / finisher.path, ffmpeg=ffmpeg_binary, ffprobe=ffprobe)
         elif isinstance(finisher, Transcription):
             settings = speech_settings or speech.SpeechSettings()
             transcripts[finisher.job_index] = write_transcription(workdir, finisher, settings)

@@ -48,6 +48,24 @@ def parse_segments(playlist: str) -> list[Segment]:
     return segments
 
 
+def target_duration(segments: Iterable[Segment], declared: int = 0) -> int:
+    """#EXT-X-TARGETDURATION for these segments: no segment's duration, rounded, above it
+    (RFC 8216 4.3.3.1), and at least 1 second. ffmpeg writes 0 for a playlist of sub-second
+    segments (a one-frame clip), which strict parsers take for a missing tag."""
+    return max([1, declared, *(round(s.duration) for s in segments)])
+
+
+def with_target_duration(playlist: str) -> str:
+    """A media playlist whose #EXT-X-TARGETDURATION follows `target_duration`."""
+    lines = playlist.split("\n")
+    for number, line in enumerate(lines):
+        if line.startswith("#EXT-X-TARGETDURATION:"):
+            declared = line.split(":", 1)[1].strip()
+            target = target_duration(parse_segments(playlist), int(declared) if declared.isdigit() else 0)
+            lines[number] = f"#EXT-X-TARGETDURATION:{target}"
+    return "\n".join(lines)
+
+
 def measure_bandwidth(segments: Iterable[Segment], sizes: Mapping[str, int]) -> tuple[int, int]:
     """(peak, average) bits per second. Peak ignores stubs under half the longest segment,
     whose few bytes over a few milliseconds would claim an absurd rate."""

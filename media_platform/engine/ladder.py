@@ -59,22 +59,26 @@ def even_down(value: float) -> int:
 
 
 def display_size(video: VideoStreamInfo) -> tuple[int, int]:
-    """Width and height as shown, with rotation and non-square pixels applied, made even by
-    trimming at most a pixel (853x479 is shown as 852x478, never stretched to 480 lines)."""
-    height = video.display_height
-    return even_down(height * video.display_aspect), even_down(height)
+    """The decoded picture's size: the display size (rotation and non-square pixels applied)
+    made even by trimming at most a pixel (853x479 becomes 852x478, never stretched to 480
+    lines). Every geometry of a plan starts from it; the aspect of smaller renditions does not
+    (see `size_for_short_side`)."""
+    return even_down(video.display_width), even_down(video.display_height)
 
 
-def size_for_short_side(width: int, height: int, short_side: int) -> tuple[int, int]:
-    """Scale (width, height) so its shorter side is `short_side`, keeping the aspect ratio."""
+def size_for_short_side(width: int, height: int, short_side: int, *, aspect: float | None = None) -> tuple[int, int]:
+    """Scale (width, height) so its shorter side is `short_side`, keeping `aspect` (width over
+    height; by default width / height). Give the unrounded display aspect: taken after an odd
+    side was trimmed, a 720x405 source's 360p would come out 642x360 instead of 640x360."""
+    ratio = aspect or width / height
     if width >= height:
-        return even(short_side * width / height), even(short_side)
-    return even(short_side), even(short_side * height / width)
+        return even(short_side * ratio), even(short_side)
+    return even(short_side), even(short_side / ratio)
 
 
 def output_fps(video: VideoStreamInfo) -> float | None:
     """A constant output rate when the source's is variable or too high; None keeps the source's."""
-    rate = video.avg_fps or video.fps
+    rate = video.frame_rate
     if rate and rate > MAX_FPS:
         return MAX_FPS
     if video.is_variable_frame_rate and rate:
@@ -100,13 +104,17 @@ def build_ladder(
     if not fitting:
         # Smaller than every enabled rung: one rendition at the source's own size, named for what
         # it is ("180p"), not for a rung it does not reach.
-        w, h = size_for_short_side(width, height, short)
-        return [rendition_for(f"{even_down(short)}p", w, h, codec=codec, preset=preset, fps=fps, rung=names[0])]
+        return [rendition_for(f"{short}p", width, height, codec=codec, preset=preset, fps=fps, rung=names[0])]
     renditions = []
     for name in fitting:
         rung = RUNGS[name]
         target = rung.short_side if upscale else min(rung.short_side, short)
-        w, h = size_for_short_side(width, height, target)
+        # At the source's own size, the decoded picture as it is; below it, the true aspect.
+        w, h = (
+            (width, height)
+            if target == short
+            else size_for_short_side(width, height, target, aspect=video.display_aspect)
+        )
         renditions.append(rendition_for(name, w, h, codec=codec, preset=preset, fps=fps))
     return renditions
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from .hls import with_target_duration
 from .mp4boxes import decode_pssh, insert_pssh, pssh_box
 from .mpd import COMMON_SYSTEM, protect
 from .plan.outputs import CencBoxes, DashPackage
@@ -76,6 +77,9 @@ def package_dash(workdir: Path, finisher: DashPackage, packager: str) -> None:
             ":".join(f"{k.lstrip('-')}={v}" for k, v in _pairs(encryption_options(finisher.cenc))),
         ]
     _run([*argv, str(manifest)])
+    if finisher.hls_master:
+        for playlist in manifest.parent.glob("*.m3u8"):  # the master has no target duration to mend
+            playlist.write_text(with_target_duration(playlist.read_text()))
     if finisher.cenc:
         boxes = pssh_boxes(finisher.cenc)
         for init in manifest.parent.glob("init-*.m4s"):

@@ -55,10 +55,16 @@ class VideoStreamInfo:
 
     @property
     def display_width(self) -> int:
-        return self.height if self.rotation % 180 else self.width
+        """The width as shown. The display size is the one rule for a picture's size: what the
+        API reports as the video's width and height, and what the renditions are made from
+        (made even: ladder.display_size). Non-square pixels stretch or narrow the width, then
+        rotation turns the picture: a 720x576 PAL frame at SAR 16:15 shows as 768x576, and
+        turned a quarter as 540x720."""
+        return round(self.display_height * self.display_aspect)
 
     @property
     def display_height(self) -> int:
+        """The height as shown (see display_width): the stored width when turned a quarter."""
         return self.width if self.rotation % 180 else self.height
 
     @property
@@ -70,6 +76,13 @@ class VideoStreamInfo:
             return self.height / width if width else 1.0
         return width / self.height if self.height else 1.0
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> VideoStreamInfo:
+        """A stored stream (SourceInfo.to_json's "video"), tolerating fields it lacks or no longer has."""
+        known = {f.name for f in dataclass_fields(cls)}
+        values = {"index": 0, "codec": "unknown", "width": 0, "height": 0}
+        return cls(**{**values, **{k: v for k, v in data.items() if k in known and v is not None}})
+
     @property
     def is_hdr(self) -> bool:
         return self.color_transfer in HDR_TRANSFERS
@@ -80,9 +93,22 @@ class VideoStreamInfo:
 
     @property
     def is_variable_frame_rate(self) -> bool:
-        if not self.fps or not self.avg_fps:
+        if not self.fps or not self.avg_fps or abs(self.fps - self.avg_fps) / self.fps <= 0.02:
             return False
-        return abs(self.fps - self.avg_fps) / self.fps > 0.02
+        # The average is the frames over the stream's stated duration: a duration off by less
+        # than a frame (a last frame without its duration) moves it, however steady the stream.
+        frames = self.frames or (self.duration * self.avg_fps if self.duration else None)
+        return not frames or abs(frames / self.avg_fps - frames / self.fps) >= 1 / self.fps
+
+    @property
+    def frame_rate(self) -> float | None:
+        """The stream's real rate, the one rule for what the API reports and the renditions
+        play at: the nominal rate of a steady stream (its average is skewed by a container
+        duration slightly off: 24.361 for a 24 fps file a few hundredths of a second short),
+        the average of a variable one (which the ladder makes constant at that rate)."""
+        if self.is_variable_frame_rate:
+            return self.avg_fps
+        return self.fps or self.avg_fps
 
 
 @dataclass(frozen=True)
@@ -148,7 +174,7 @@ class SourceInfo:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SourceInfo:
-        video = VideoStreamInfo(**data["video"]) if data.get("video") else None
+        video = VideoStreamInfo.from_json(data["video"]) if data.get("video") else None
         audio = tuple(AudioStreamInfo(**item) for item in data.get("audio") or ())
         subtitles = tuple(SubtitleStreamInfo(**item) for item in data.get("subtitles") or ())
         # Only our own fields are read back: callers keep more beside the probe (checksums).

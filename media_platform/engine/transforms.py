@@ -154,17 +154,28 @@ def overlay_axis(gravity: str, axis: str, offset: int) -> int | str:
     return f"(main_{side}-overlay_{side})/2{offset:+d}"
 
 
-def fit_within(width: int, height: int, box_w: int | None, box_h: int | None, *, upscale: bool) -> tuple[int, int]:
-    """Scale (width, height) to fit the box, keeping aspect; never larger unless upscale."""
-    scales = []
-    if box_w:
-        scales.append(box_w / width)
-    if box_h:
-        scales.append(box_h / height)
-    scale = min(scales) if scales else 1.0
-    if not upscale:
-        scale = min(scale, 1.0)
-    return even(width * scale), even(height * scale)
+def fit_within(
+    width: int, height: int, box_w: int | None, box_h: int | None, *, upscale: bool, aspect: float | None = None
+) -> tuple[int, int]:
+    """Scale (width, height) to fit the box, keeping aspect; never larger unless upscale.
+
+    `aspect` is the picture's true width over height when (width, height) had an odd side
+    trimmed (a 720x405 source decodes at 720x404): the side the box limits is taken as the box
+    has it, and the other follows the true aspect, so a 640x360 box gets 640x360, not 642x360."""
+    if not upscale and (box_w or width) >= width and (box_h or height) >= height:
+        return even(width), even(height)  # the box holds the whole picture
+    ratio = aspect or width / height
+    new_w: float
+    new_h: float
+    if box_w and (not box_h or box_w / box_h <= ratio):
+        new_w, new_h = box_w, box_w / ratio
+    elif box_h:
+        new_w, new_h = box_h * ratio, box_h
+    else:
+        new_w, new_h = width, height
+    if not upscale and (new_w > width or new_h > height):
+        new_w, new_h = width, height
+    return even(new_w), even(new_h)
 
 
 def _resize(t: Resize, g: Geometry) -> Applied:

@@ -85,7 +85,7 @@ def reference(job: Job, rendition: Rendition, info: SourceInfo, ctx: EncodeConte
     graph = Graph(info, ctx, [job], audio_consumers=0)
     width, height = display_size(info.video)
     branch = open_branch(job, graph, Geometry(width, height, graph.duration), wants_audio=False)
-    stream, out_width, out_height = scaled(branch.video, rendition, branch.geometry)
+    stream, out_width, out_height = scaled(branch.video, rendition, branch.geometry, graph)
     output = stream.output(target, f="nut", vcodec="rawvideo", pix_fmt=pixel_format(job, rendition, info))
     return Reference((ctx.ffmpeg, *QUIET, *output.get_args()), (out_width, out_height), branch.geometry.duration, graph)
 

@@ -51,6 +51,12 @@ def test_concat_list_quotes_paths():
     assert concat_list(["/a/b.mp4", "/it's.mp4"]).splitlines()[1:] == ["file '/a/b.mp4'", "file '/it'\\''s.mp4'"]
 
 
+def test_concat_list_gives_each_piece_its_length_on_the_timeline():
+    listing = concat_list(["0.mp4", "1.mp4"], [4.0, 3.5]).splitlines()
+
+    assert listing[1:] == ["file '0.mp4'", "duration 4.000000", "file '1.mp4'", "duration 3.500000"]
+
+
 def frames_and_times(path: Path) -> tuple[int, list[float]]:
     out = subprocess.run(
         ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time",

@@ -14,6 +14,8 @@ from media_platform.engine.diagnostics import (
     check_output_streams,
     check_source,
     classify_failure,
+    decoding_errors,
+    undecodable_sound,
 )
 from media_platform.engine.issues import InputError, Issue, IssueCode, Severity
 from media_platform.engine.probe import AudioStreamInfo, SourceInfo, VideoStreamInfo
@@ -297,6 +299,67 @@ def test_short_decode_with_warnings_only_and_errors_both_reported():
 
     assert codes(check_encode(clip(), result, 9.5, 10.0)) == [(Severity.WARNING, IssueCode.TRANSCODING_WARNINGS)]
     assert codes(check_encode(clip(), RunResult(0, 1.0), 0.0, 0.0)) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "counted"),
+    [
+        ("[dv @ 0x55f5e2085ec0] [error] Detected timecode is invalid", False),
+        ("[mov,mp4,m4a,3gp,3g2,mj2 @ 0x5581] [error] stream 1, offset 0x30: partial file", False),
+        ("[matroska,webm @ 0x5581] [error] Invalid EBML number size tag 0x01", False),
+        ("[mpegts @ 0x5581] [error] Packet corrupt (stream = 0, dts = 1200)", False),
+        ("[h264 @ 0x5581] [error] error while decoding MB 3 5, bytestream -7", True),
+        ("[dvvideo @ 0x5581] [error] AC EOB marker is absent pos=64", True),
+        ("[vorbis @ 0x5581] [error] Id header corrupt.", True),
+        ("[error] Error while decoding stream #0:0: Invalid data found when processing input", True),
+    ],
+)
+def test_demuxer_notices_are_not_decoding_errors(line, counted):
+    """A container's notice (a DV frame's missing timecode) says nothing about the pictures: a
+    clean decode with one must not be told it may show glitches."""
+    issues = check_encode(clip(), RunResult(0, 1.0, error_lines=[line]), 10.0, 10.0)
+
+    assert codes(issues) == ([(Severity.WARNING, IssueCode.TRANSCODING_WARNINGS)] if counted else [])
+    assert decoding_errors([line]) == ([line.rsplit("] ", 1)[-1]] if counted else [])
+
+
+NO_DECODER = "[error] Error while opening decoder for input stream #0:1 : Invalid data found when processing input"
+SOUND_FAILED = [
+    "[vorbis @ 0x5581] [error]  Vorbis id header packet corrupt (no vorbis signature).",
+    "[vorbis @ 0x5581] [error] Id header corrupt.",
+    "[error] Error while decoding stream #0:1: Invalid data found when processing input",
+]
+
+
+@pytest.mark.parametrize(
+    ("result", "warned"),
+    [
+        (RunResult(69, 1.0, error_lines=SOUND_FAILED), True),  # ffmpeg gave up on the error rate
+        (RunResult(1, 1.0, error_lines=["[vorbis @ 0x5581] [error] Setup header corrupt.", NO_DECODER]), True),
+        # The picture can't be decoded (or both can't): the run fails as it did.
+        (RunResult(69, 1.0, error_lines=[SOUND_FAILED[2].replace("#0:1", "#0:0")]), False),
+        (RunResult(69, 1.0, error_lines=[*SOUND_FAILED, SOUND_FAILED[2].replace("#0:1", "#0:0")]), False),
+        # A watermark image (input #1) is not the source's sound.
+        (RunResult(1, 1.0, error_lines=[SOUND_FAILED[2].replace("#0:1", "#1:1")]), False),
+        (RunResult(1, 1.0, error_lines=["[error] x.ogv: Invalid data found when processing input"]), False),
+        (RunResult(1, 1.0, error_lines=[*SOUND_FAILED, "[error] No space left on device"]), False),  # retried
+        (RunResult(0, 1.0, error_lines=SOUND_FAILED), False),  # finished: the glitches are check_encode's
+        (RunResult(-9, 1.0, error_lines=SOUND_FAILED), False),
+        (RunResult(1, 1.0, error_lines=SOUND_FAILED, timed_out=True), False),
+    ],
+)
+def test_a_run_that_failed_on_the_sound_alone_is_a_warning(result, warned):
+    issue = undecodable_sound(result, clip())
+
+    if warned:
+        assert (issue.level, issue.code) == (Severity.WARNING, IssueCode.ORIGINAL_CORRUPTED)
+        assert "without sound" in issue.message and "#0:1" in issue.value
+    else:
+        assert issue is None
+
+
+def test_a_silent_source_has_no_sound_to_blame():
+    assert undecodable_sound(RunResult(69, 1.0, error_lines=SOUND_FAILED), clip(audio=())) is None
 
 
 @pytest.mark.parametrize(

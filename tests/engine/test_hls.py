@@ -13,7 +13,9 @@ from media_platform.engine.hls import (
     master_playlist,
     measure_bandwidth,
     parse_segments,
+    target_duration,
     video_codec_string,
+    with_target_duration,
 )
 from media_platform.engine.plan.image_jobs import storyboard_grid
 from media_platform.engine.storyboard import storyboard_vtt, vtt_timestamp
@@ -44,6 +46,38 @@ def test_parse_segments():
         Segment("video2.ts", 3.96),
         Segment("video3.ts", 0.04),
     ]
+
+
+ONE_FRAME = """#EXTM3U
+#EXT-X-VERSION:6
+#EXT-X-TARGETDURATION:0
+#EXT-X-MEDIA-SEQUENCE:0
+#EXT-X-PLAYLIST-TYPE:VOD
+#EXTINF:0.040000,
+video0.ts
+#EXT-X-ENDLIST
+"""
+
+
+@pytest.mark.parametrize(
+    ("durations", "declared", "target"),
+    [
+        ([0.04], 0, 1),  # a one-frame clip: ffmpeg writes 0, which strict parsers read as missing
+        ([], 0, 1),
+        ([4.0, 4.0, 0.04], 4, 4),
+        ([4.0, 4.6], 4, 5),  # rounded, no segment may be longer than the target
+        ([2.0], 4, 4),  # never lowered
+    ],
+)
+def test_target_duration_is_at_least_one_second(durations, declared, target):
+    assert target_duration([Segment(f"{i}.ts", d) for i, d in enumerate(durations)], declared) == target
+
+
+def test_with_target_duration_mends_only_the_tag():
+    mended = with_target_duration(ONE_FRAME)
+
+    assert mended == ONE_FRAME.replace("#EXT-X-TARGETDURATION:0", "#EXT-X-TARGETDURATION:1")
+    assert with_target_duration(VARIANT) == VARIANT
 
 
 def test_parse_segments_tolerates_titles_blank_lines_and_crlf():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from media_platform.engine.ladder import (
@@ -19,6 +21,7 @@ from media_platform.engine.ladder import (
     with_preset,
 )
 from media_platform.engine.probe import VideoStreamInfo
+from media_platform.engine.transforms import fit_within
 
 from .conftest import source_info
 
@@ -58,6 +61,11 @@ LADDERS = [
     ),
     # A phone's 1280x718 is still "720p", at its own size.
     (video(1280, 718), ("480p", "720p", "1080p"), [("480p", 856, 480), ("720p", 1280, 718)]),
+    # The aspect comes from the display size before an odd side is trimmed: a 16:9 720x405 gets
+    # 640x360 and 426x240 (not 642x360 and 428x240, the aspect of 720x404); 640x465 gets 330x240.
+    (video(720, 405), DEFAULT_ENABLED, [("240p", 426, 240), ("360p", 640, 360)]),
+    (video(640, 465), DEFAULT_ENABLED, [("240p", 330, 240), ("360p", 496, 360)]),
+    (video(405, 720), ("240p", "360p"), [("240p", 240, 426), ("360p", 360, 640)]),
     # Odd sides are trimmed to even, never stretched: 853x479 shows as 852x478.
     (video(853, 479), DEFAULT_ENABLED, [("240p", 428, 240), ("360p", 642, 360), ("480p", 852, 478)]),
     # Portrait through rotation: renditions are portrait; the name is the short side.
@@ -171,6 +179,8 @@ def test_every_rendition_shares_the_gop():
         (video(1280, 720, fps=30000 / 1001), None),
         (video(1280, 720, fps=120.0), 60.0),
         (video(1280, 720, fps=30.0, avg_fps=180 / 11), 16.364),  # VFR made constant at its average
+        # Steady 24 fps whose container duration is a little short: its average (24.355) is not its rate.
+        (replace(video(1280, 720, fps=24.0, avg_fps=24.355), frames=48, duration=1.971), None),
         (video(1280, 720, fps=None, avg_fps=None), None),
     ],
 )
@@ -243,3 +253,24 @@ def test_with_preset_keeps_everything_else():
     assert [(r.name, r.width, r.height, r.video.crf) for r in fast] == [
         (r.name, r.width, r.height, r.video.crf) for r in ladder
     ]
+
+
+def test_every_rung_is_encoded_at_exactly_its_ladder_size():
+    """The planner scales the decoded picture (display_size) into each rung's box with fit_within
+    and the source's unrounded aspect: what the master lists must be what the encode gets."""
+    sources = [
+        video(width, height, sar=sar, rotation=rotation)
+        for width in range(96, 2000, 71)
+        for height in range(96, 1200, 41)
+        for sar in (None, "16:15", "8:9", "64:45")
+        for rotation in (0, 90)
+    ]
+    wrong = []
+    for source in sources:
+        width, height = display_size(source)
+        for rendition in build_ladder(source, ALL):
+            box = (rendition.width, rendition.height)
+            got = fit_within(width, height, *box, upscale=False, aspect=source.display_aspect)
+            if got != box or rendition.width > width or rendition.height > height:
+                wrong.append((source.width, source.height, source.sample_aspect_ratio, source.rotation, box, got))
+    assert not wrong, wrong[:5]

@@ -12,6 +12,7 @@ from media_platform.engine.plan import (
     AnimationFrames,
     EncodeContext,
     HlsMaster,
+    Mp4DecodeTimes,
     StoryboardFrames,
     plan_process,
     wants_audio,
@@ -179,6 +180,20 @@ def test_frame_dumps_run_ahead_and_keep_every_frame():
     assert "fps=fps=12.000000" in command.graph  # 24 frames across 2 s
 
 
+def test_hls_outputs_start_picture_and_sound_at_the_start_and_plain_mp4s_keep_their_times():
+    _, command = timeline(full_set())
+
+    hls = [o for o in command.outputs if o.options.get("f") == "tee"]
+    assert len(hls) == 2
+    for output in hls:
+        assert output.options["bsf:v"].startswith("setts=time_base=1/90000:pts=PTS:dts=DTS,setts=pts=PTS:dts=")
+        assert "/(STARTPTS-STARTDTS+3600)" in output.options["bsf:v"]  # a 25 fps frame at 90 kHz
+        assert output.options["bsf:a"] == "noise=drop='lt(pts,0)'"  # AAC's priming frame
+    (plain,) = [o for o in command.outputs if o.target == "mp4/video.mp4"]
+    assert "bsf:v" not in plain.options and "bsf:a" not in plain.options
+    assert command.graph.count("aresample=first_pts=0") == 1  # a late sound padded from the start, once
+
+
 def test_timeline_invocation_metadata():
     invocation, _ = timeline(full_set())
 
@@ -208,7 +223,9 @@ def test_timeline_invocation_metadata():
 def test_timeline_finishers():
     invocation, _ = timeline(full_set())
 
-    master, storyboard, animation = invocation.finishers
+    master, *fallbacks, storyboard, animation = invocation.finishers
+    # the MP4 fallbacks written beside the segments get their encoder's decode times back
+    assert fallbacks == [Mp4DecodeTimes(0, "play_240p.mp4"), Mp4DecodeTimes(0, "play_360p.mp4")]
     assert isinstance(master, HlsMaster) and master.path == "playlist.m3u8" and master.audio_playlist is None
     assert [(v.name, v.playlist, v.width, v.height, v.fps, v.has_audio) for v in master.variants] == [
         ("240p", "240p/video.m3u8", 426, 240, 25.0, True),

@@ -180,6 +180,62 @@ def test_display_aspect_applies_sar_and_rotation(sar, rotation, aspect):
     assert info.video.display_aspect == pytest.approx(aspect)
 
 
+@pytest.mark.parametrize(
+    ("width", "height", "sar", "rotation", "size"),
+    [
+        (1920, 1080, None, 0, (1920, 1080)),
+        (720, 576, "16:15", 0, (768, 576)),  # PAL 4:3: what the renditions are made from, not the stored size
+        (720, 576, "64:45", 0, (1024, 576)),  # PAL 16:9
+        (720, 480, "8:9", 0, (640, 480)),  # NTSC 4:3: narrower pixels
+        (720, 576, "16:15", 90, (540, 720)),  # turned a quarter: the stored width becomes the height
+        (320, 180, "1:1", 270, (180, 320)),
+        (427, 239, None, 0, (427, 239)),  # odd sides are reported as they are; renditions trim them
+    ],
+)
+def test_display_size_is_the_one_rule_for_a_pictures_size(width, height, sar, rotation, size):
+    """What the API reports as width × height: non-square pixels and rotation applied."""
+    rotated = {"side_data_list": [{"rotation": rotation}]} if rotation else {}
+    info = parse_probe(_stream(width=width, height=height, sample_aspect_ratio=sar, **rotated))
+
+    assert (info.video.display_width, info.video.display_height) == size
+    assert info.video.display_width / info.video.display_height == pytest.approx(info.video.display_aspect, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    ("rates", "frame_rate", "variable"),
+    [
+        ({"r_frame_rate": "25/1", "avg_frame_rate": "25/1", "nb_frames": "50", "duration": "2.0"}, 25.0, False),
+        # A 24 fps file whose stated duration is a little short: its average claims 24.355.
+        (
+            {"r_frame_rate": "24/1", "avg_frame_rate": "294912/12109", "nb_frames": "48", "duration": "1.97"},
+            24.0,
+            False,
+        ),
+        # A one-second clip missing most of its last frame's duration: 3 % off, still one frame.
+        ({"r_frame_rate": "24/1", "avg_frame_rate": "24/0.9708", "nb_frames": "24", "duration": "0.9708"}, 24.0, False),
+        ({"r_frame_rate": "24/1", "avg_frame_rate": "24/0.9708", "duration": "0.9708"}, 24.0, False),
+        ({"r_frame_rate": "30000/1001", "avg_frame_rate": "30000/1001"}, 30000 / 1001, False),
+        # A phone's variable rate: nominal 30, a second longer than 240 frames at 30 take: the average is real.
+        ({"r_frame_rate": "30/1", "avg_frame_rate": "240/9", "nb_frames": "240", "duration": "9.0"}, 240 / 9, True),
+        ({"r_frame_rate": "90000/1", "avg_frame_rate": "2997/100"}, 29.97, True),
+        ({"r_frame_rate": "0/0", "avg_frame_rate": "25/1"}, 25.0, False),
+        ({"r_frame_rate": "0/0", "avg_frame_rate": "0/0"}, None, False),
+    ],
+)
+def test_frame_rate_is_the_streams_real_rate(rates, frame_rate, variable):
+    info = parse_probe(_stream(**rates))
+
+    assert info.video.is_variable_frame_rate is variable
+    assert info.video.frame_rate == (pytest.approx(frame_rate) if frame_rate else None)
+
+
+def test_recorded_variable_frame_rate_reports_its_average():
+    video = source_info("vfr").video
+
+    assert video.is_variable_frame_rate
+    assert video.frame_rate == pytest.approx(video.avg_fps)
+
+
 # --- odd or missing values ----------------------------------------------------------------
 def test_missing_and_bogus_numbers_become_none():
     data = _stream(r_frame_rate="0/0", avg_frame_rate="N/A", duration="N/A", bit_rate="-5", nb_frames="")

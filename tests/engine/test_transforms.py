@@ -199,6 +199,15 @@ def test_fit_within(box, upscale, result):
     assert fit_within(640, 360, *box, upscale=upscale) == result
 
 
+def test_fit_within_keeps_the_unrounded_aspect_when_given():
+    # A 16:9 720x405 source decodes at 720x404 (even sides): its 360 lines are 640 wide, not 642.
+    assert fit_within(720, 404, None, 360, upscale=False) == (642, 360)
+    assert fit_within(720, 404, None, 360, upscale=False, aspect=720 / 405) == (640, 360)
+    assert fit_within(640, 464, 330, 240, upscale=False, aspect=640 / 465) == (330, 240)
+    assert fit_within(720, 404, 720, 405, upscale=False, aspect=720 / 405) == (720, 404)  # whole picture
+    assert fit_within(720, 404, None, 720, upscale=True, aspect=720 / 405) == (1280, 720)
+
+
 # --- crop ---------------------------------------------------------------------------------
 CROPS = [
     (Crop(width="320"), step("crop", 320, 360, 160, 0)),

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from media_platform.engine.probe import VideoStreamInfo
+
 BASE_CREDITS_PER_SECOND = 0.02
 CODEC_MULTIPLIERS = {"h264": 1.0, "h265": 1.5, "av1": 2.0}
 QUALITY_MULTIPLIERS = {"standard": 1.0, "optimal": 1.25, "premium": 1.5}
@@ -151,8 +153,9 @@ def source_body(name: str, info: dict | None) -> dict[str, Any]:
     info = info or {}
     video = info.get("video") or {}
     audio = (info.get("audio") or [{}])[0] or {}
-    rotated = bool((video.get("rotation") or 0) % 180)
-    width, height = (video.get("height"), video.get("width")) if rotated else (video.get("width"), video.get("height"))
+    # The display size (non-square pixels and rotation applied), as every API reports it.
+    stream = VideoStreamInfo.from_json(video) if video.get("width") and video.get("height") else None
+    width, height = (stream.display_width, stream.display_height) if stream else (None, None)
     return {
         "audio_codec": codec_name(audio.get("codec")),
         "audio_duration": number(audio.get("duration")),
@@ -163,7 +166,7 @@ def source_body(name: str, info: dict | None) -> dict[str, Any]:
         "file_name": name,
         "file_sha1": info.get("sha1"),
         "file_size": info.get("size"),
-        "fps": number(video.get("avg_fps") or video.get("fps"), 3),
+        "fps": number(stream.frame_rate, 3) if stream else None,
         "height": height,
         "is_portrait": bool(width and height and height > width) if video else None,
         "video_codec": codec_name(video.get("codec")),

@@ -11,6 +11,7 @@ from ..spec import AudioJob
 from .codecs import audio_options
 from .graph import EncodeContext
 from .outputs import PlannedFile, join
+from .timeline import hls_sound, sound_from_start
 from .video_jobs import lead_option, tee_target
 
 
@@ -36,8 +37,13 @@ def plan_audio(job: AudioJob, index: int, info: SourceInfo, ctx: EncodeContext) 
         path = join(job.prefix, job.filename)
         slaves.append(({"f": "mp4", "movflags": "+faststart"}, path))
         files.append(PlannedFile(index, path, "audio_file"))
-    opts = audio_options(job.audio, source_rate=info.audio[0].sample_rate)
+    opts = audio_options(job.audio, source_rate=info.audio[0].sample_rate) | hls_sound(job.audio.codec)
     output = ffmpeg.output(
-        source[str(info.audio[0].index)], tee_target(slaves), f="tee", vn=None, flags="+global_header", **opts
+        sound_from_start(source[str(info.audio[0].index)]),
+        tee_target(slaves),
+        f="tee",
+        vn=None,
+        flags="+global_header",
+        **opts,
     )
     return [output], files

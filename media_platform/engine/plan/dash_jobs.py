@@ -39,7 +39,7 @@ def build_dash(job: DashJob, index: int, graph: Graph, branch: Branch) -> Built:
     renditions = [_keyframes_within(rendition, job.segment_duration) for rendition in job.renditions]
     outputs, videos = [], []
     for number, (rendition, stream) in enumerate(zip(renditions, fan_out(branch.video, len(renditions)), strict=True)):
-        video, width, height = scaled(stream, rendition, branch.geometry)
+        video, width, height = scaled(stream, rendition, branch.geometry, graph)
         # One AdaptationSet needs one display aspect: even sizes round it (426x240 is not 16:9),
         # so each representation's pixels get the tiny aspect that puts it back.
         shape = branch.geometry

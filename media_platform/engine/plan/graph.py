@@ -14,6 +14,7 @@ from ..probe import SOURCE_FORMATS, SourceInfo, VideoStreamInfo
 from ..spec import Job, Watermark
 from ..transforms import FilterStep, OverlayStep, VideoStep
 from .colour import colour_branches
+from .timeline import sound_from_start
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,13 @@ class Graph:
         self._video = iter(colour_branches(video, info.video, jobs, fan_out))
         audio_count = audio_consumers if info.audio else 0
         self._audio = (
-            iter(fan_out(span(self.source[str(info.audio[0].index)], ctx, audio=True), audio_count, audio=True))
+            iter(
+                fan_out(
+                    sound_from_start(span(self.source[str(info.audio[0].index)], ctx, audio=True)),
+                    audio_count,
+                    audio=True,
+                )
+            )
             if audio_count
             else iter(())
         )

@@ -130,6 +130,14 @@ class DashPackage:
 
 
 @dataclass(frozen=True)
+class Mp4DecodeTimes:
+    """Give an MP4 written beside HLS segments its encoder's decode times back (plan/timeline.py)."""
+
+    job_index: int
+    path: str
+
+
+@dataclass(frozen=True)
 class CencBoxes:
     """Add the pssh boxes a player needs to an encrypted MP4 (ffmpeg writes only `tenc`)."""
 
@@ -157,6 +165,7 @@ Finisher = (
     | DashPackage
     | CencBoxes
     | CodecVariants
+    | Mp4DecodeTimes
 )
 
 

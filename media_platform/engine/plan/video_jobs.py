@@ -10,6 +10,7 @@ from typing import Any
 
 import ffmpeg
 
+from ..ladder import display_size
 from ..probe import SubtitleStreamInfo, copyable_subtitles
 from ..spec import AudioSettings, HlsJob, Job, Mp4Job, Rendition, Trim
 from ..transforms import Geometry, fit_within
@@ -23,11 +24,13 @@ from .outputs import (
     HlsMaster,
     HlsSubtitle,
     HlsVariant,
+    Mp4DecodeTimes,
     Mp4Subtitles,
     PlannedFile,
     SubtitleSource,
     join,
 )
+from .timeline import hls_picture, hls_sound
 
 MUXING = {"max_muxing_queue_size": 4096}
 # The source's text subtitle streams, extracted as WebVTT by the shared decode (once, whichever
@@ -35,9 +38,14 @@ MUXING = {"max_muxing_queue_size": 4096}
 SUBTITLE_DUMPS = ".work/subtitles"
 
 
-def scaled(stream: Any, rendition: Rendition, geometry: Geometry) -> tuple[Any, int, int]:
+def scaled(stream: Any, rendition: Rendition, geometry: Geometry, graph: Graph) -> tuple[Any, int, int]:
     width, height = fit_within(
-        geometry.width, geometry.height, rendition.width, rendition.height, upscale=rendition.upscale
+        geometry.width,
+        geometry.height,
+        rendition.width,
+        rendition.height,
+        upscale=rendition.upscale,
+        aspect=picture_aspect(graph, geometry),
     )
     if rendition.video.fps:
         stream = stream.filter("fps", fps=round(rendition.video.fps, 3))
@@ -46,9 +54,19 @@ def scaled(stream: Any, rendition: Rendition, geometry: Geometry) -> tuple[Any, 
     return stream.filter("setsar", "1"), width, height
 
 
+def picture_aspect(graph: Graph, geometry: Geometry) -> float | None:
+    """The source's unrounded display aspect while the picture is still the decoded source (no
+    crop or resize has made its size the truth), so renditions keep the aspect that trimming an
+    odd side to even would have bent."""
+    video = graph.info.video
+    if video is None or (geometry.width, geometry.height) != display_size(video):
+        return None
+    return video.display_aspect
+
+
 def source_fps(graph: Graph) -> float | None:
     video = graph.info.video
-    return (video.avg_fps or video.fps) if video else None
+    return video.frame_rate if video else None
 
 
 def expected_frames(rendition: Rendition, graph: Graph, seconds: float) -> int | None:
@@ -140,11 +158,11 @@ def build_hls(job: HlsJob, index: int, graph: Graph, branch: Branch) -> Built:
     ]
     audio_needs = sum(takes_audio) + (1 if separate_audio else 0)
     audio_streams = iter(fan_out(branch.audio, audio_needs, audio=True)) if audio_needs else iter(())
-    outputs, files, variants = [], [], []
+    outputs, files, variants, mp4s = [], [], [], []
     key_info, setup = key_setup(job, index)
     videos = fan_out(branch.video, len(renditions))
     for rendition, video, with_audio in zip(renditions, videos, takes_audio, strict=True):
-        video, width, height = scaled(video, rendition, branch.geometry)
+        video, width, height = scaled(video, rendition, branch.geometry, graph)
         has_mp4 = rendition.name in fallback
         audio = next(audio_streams) if with_audio else None
         select = "v" if separate_audio and audio is not None else None
@@ -153,9 +171,12 @@ def build_hls(job: HlsJob, index: int, graph: Graph, branch: Branch) -> Built:
             mp4_path = join(job.prefix, job.mp4_fallback_pattern.format(name=rendition.name))
             slaves.append(({"f": "mp4", "movflags": "+faststart"}, mp4_path))
             files.append(PlannedFile(index, mp4_path, "mp4", rendition.name, width, height))
+            mp4s.append(Mp4DecodeTimes(index, mp4_path))
         streams = [video] + ([audio] if audio is not None else [])
         opts = encode_options(rendition, graph, with_audio=audio is not None)
         opts.update(colour_options(job, rendition, graph.info.video))
+        opts.update(hls_picture(rendition.video.fps or source_fps(graph)))
+        opts.update(hls_sound(rendition.audio.codec) if audio is not None else {})
         opts["flags"] = "+global_header"  # MP4 needs codec headers up front; TS repeats them anyway
         outputs.append(ffmpeg.output(*streams, tee_target(slaves), f="tee", **opts))
         playlist = slaves[0][1]
@@ -181,12 +202,14 @@ def build_hls(job: HlsJob, index: int, graph: Graph, branch: Branch) -> Built:
     finisher = HlsMaster(index, master, tuple(variants), audio_playlist, subtitles)
     frames = expected_frames(renditions[0], graph, branch.geometry.duration) if renditions else None
     dumps = (f".work/{index}-hls-key",) if key_info else ()
-    return Built(outputs, files, [finisher], branch.geometry.duration, frames=frames, dumps=dumps, setup_files=setup)
+    finishers = [finisher, *mp4s]
+    return Built(outputs, files, finishers, branch.geometry.duration, frames=frames, dumps=dumps, setup_files=setup)
 
 
 def audio_rendition(job: HlsJob, graph: Graph, audio: Any, playlist: str, key_info: str | None) -> Any:
     """The sound in its own HLS rendition (separate_audio), as loud as the top rung's."""
-    options = audio_options(job.renditions[-1].audio if job.renditions else AudioSettings(), source_rate=None)
+    settings = job.renditions[-1].audio if job.renditions else AudioSettings()
+    options = audio_options(settings, source_rate=None) | hls_sound(settings.codec)
     return ffmpeg.output(
         audio,
         playlist,
@@ -218,7 +241,7 @@ def hls_subtitles(job: HlsJob, index: int, graph: Graph, branch: Branch, files: 
 
 
 def build_mp4(job: Mp4Job, index: int, graph: Graph, branch: Branch) -> Built:
-    video, width, height = scaled(branch.video, job.rendition, branch.geometry)
+    video, width, height = scaled(branch.video, job.rendition, branch.geometry, graph)
     with_audio = branch.audio is not None
     streams = [video] + ([branch.audio] if with_audio else [])
     path = join(job.prefix, job.filename)

@@ -23,6 +23,7 @@ from media_platform.engine.speech import Transcript
 from .binaries import vmaf_binary
 from .faults import EnvironmentFault, InputError, LeaseLost
 from .progress import ProgressRecorder
+from .sound import check_sound, silent_if_needed
 from .speech import captions_into_masters, speech_settings, speech_without_audio
 
 
@@ -39,6 +40,8 @@ class Execution:
     main: RunResult | None = None
     invocations: list[Invocation] = field(default_factory=list)
     transcripts: dict[int, Transcript] = field(default_factory=dict)  # what speech jobs heard
+    info: SourceInfo | None = None  # the probe the outputs were planned from (without sound, if it failed)
+    issues: list[Issue] = field(default_factory=list)  # what to tell about the run itself
 
 
 def encode_context(source: Path) -> EncodeContext:
@@ -90,7 +93,19 @@ def _run(invocation: Invocation, outdir: Path, info: SourceInfo, on_progress, re
 def execute(
     jobs: Sequence[tuple[int, Job]], info: SourceInfo, source: Path, outdir: Path, recorder: ProgressRecorder
 ) -> Execution:
-    execution = Execution(failed=speech_without_audio(jobs, info))
+    """Run the jobs; a source whose sound cannot be decoded is run again without it (sound.py)."""
+    issues: list[Issue] = []
+    execution = silent_if_needed(
+        lambda probe: _execute(jobs, probe, source, outdir, recorder), info, outdir, issues.append
+    )
+    execution.issues += issues
+    return execution
+
+
+def _execute(
+    jobs: Sequence[tuple[int, Job]], info: SourceInfo, source: Path, outdir: Path, recorder: ProgressRecorder
+) -> Execution:
+    execution = Execution(failed=speech_without_audio(jobs, info), info=info)
     invocations = plan_process(jobs, info, encode_context(source))
     execution.invocations = list(invocations)
     total = sum(inv.weight for inv in invocations) or 1.0
@@ -147,6 +162,7 @@ def _finish(invocation: Invocation, outdir: Path, execution: Execution) -> None:
 
 
 def _failed(invocation, result, by_index, info, source, outdir, recorder, execution) -> None:
+    check_sound(result, info)
     issue = classify_failure(result)
     if issue is None:
         raise EnvironmentFault("ffmpeg stopped: " + " | ".join(result.stderr_tail[-3:]))
@@ -154,7 +170,7 @@ def _failed(invocation, result, by_index, info, source, outdir, recorder, execut
     if len(indexes) > 1 and any(by_index[i].allow_soft_fail for i in indexes):
         # Which job broke the shared run? Run each alone: only the guilty ones fail.
         for index in indexes:
-            single = execute([(index, by_index[index])], info, source, outdir, recorder)
+            single = _execute([(index, by_index[index])], info, source, outdir, recorder)
             execution.failed.update(single.failed)
         return
     for index in indexes:

@@ -89,10 +89,10 @@ def _record_video_info(process: EncodingProcess, info: SourceInfo) -> None:
     assert video is not None and process.video_id is not None  # the caller checked both
     probed = {
         "source_info": info.to_json(),
-        "length": int(round(info.duration)),
+        "length": whole_seconds(info.duration),
         "width": video.display_width,
         "height": video.display_height,
-        "framerate": round(video.avg_fps or video.fps or 0, 3),
+        "framerate": round(video.frame_rate or 0, 3),
         "rotation": video.rotation or None,
     }
     if (process.recipe or {}).get("video_info") == "missing":
@@ -100,6 +100,11 @@ def _record_video_info(process: EncodingProcess, info: SourceInfo) -> None:
         probed = video_info_updates(current, probed, recompute_all=False)
     if probed:
         Video.objects.filter(pk=process.video_id).update(**probed)
+
+
+def whole_seconds(duration: float) -> int:
+    """bunny's `length`: whole seconds, and never 0 for a video that has any (a one-frame clip is 1)."""
+    return max(1, round(duration)) if duration > 0 else 0
 
 
 def _jobs(process: EncodingProcess, info: SourceInfo) -> list[tuple[int, Job]]:
@@ -126,6 +131,8 @@ def _run(process: EncodingProcess, work: Path, recorder: ProgressRecorder) -> No
             chunked_start(process=process, info=info, jobs=jobs, source=source)
             return  # the pieces go to any worker; the last one to finish hands over to the stitch
         execution = execute(jobs, info, source, outdir, recorder)
+        transcoding_messages_add(process=process, issues=execution.issues)
+        info = execution.info or info
         achieved = quality_measure(
             process=process, jobs=jobs, info=info, source=source, outdir=outdir, execution=execution
         )
@@ -149,10 +156,13 @@ def _verify(process: EncodingProcess, info: SourceInfo, execution: Execution, ou
     issues: list[Issue] = []
     if main is not None and main.frames is not None and execution.main is not None:
         media = [i for i in inspected if i.file.role in ("variant", "mp4") and i.file.job_index in main.job_indexes]
-        decoded = max((i.duration or 0 for i in media), default=None)
-        issues += check_encode(info, execution.main, decoded, main.duration)
-        for output in media:
-            issues += check_output_streams(output.video_duration, output.audio_duration)
+        # The picture's length, not the file's: an MP4 lasts as long as its sound even when
+        # the picture stopped decoding after its first frame.
+        decoded = max((i.video_duration or i.duration or 0 for i in media), default=None)
+        expected = min(main.duration, info.video.duration) if info.video and info.video.duration else main.duration
+        issues += check_encode(info, execution.main, decoded, expected)
+        for item in media:
+            issues += check_output_streams(item.video_duration, item.audio_duration)
     transcoding_messages_add(process=process, issues=issues)
     fatal = next((issue for issue in issues if issue.is_fatal), None)
     if fatal is not None:

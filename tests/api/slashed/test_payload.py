@@ -65,3 +65,27 @@ def test_a_rotated_phone_video_is_portrait():
     body = source_body("/slashed/sources/518101_0.mp4", info)
     expected = {k: v for k, v in seed.CALLBACK["source"].items() if k not in ("file_md5", "file_sha1")}
     assert {k: v for k, v in body.items() if k not in ("file_md5", "file_sha1")} == expected
+
+
+def test_the_source_is_reported_at_its_display_size():
+    """One rule for width × height: non-square pixels and rotation applied, as the renditions are made."""
+    info = {"video": {"codec": "dvvideo", "width": 720, "height": 576, "sample_aspect_ratio": "16:15", "fps": 25.0}}
+
+    body = source_body("tape.dv", info)
+
+    assert (body["width"], body["height"], body["is_portrait"]) == (768, 576, False)
+    assert source_body("none.mp4", {"video": {}})["width"] is None
+
+
+def test_the_source_frame_rate_is_its_real_rate():
+    video = {
+        "codec": "h264",
+        "width": 320,
+        "height": 180,
+        "fps": 24.0,
+        "avg_fps": 24.355,
+        "frames": 48,
+        "duration": 1.971,
+    }
+
+    assert source_body("short.mp4", {"video": video})["fps"] == 24.0

@@ -20,11 +20,12 @@ from media_platform.engine.chunking import piece_jobs, sound_jobs
 from media_platform.engine.diagnostics import classify_failure
 from media_platform.engine.issues import Issue
 from media_platform.engine.jit import INDEXED_FORMATS, UNINDEXED_SEEK_MARGIN, ladder_lead
-from media_platform.engine.plan import EncodeContext, plan_process
+from media_platform.engine.plan import EncodeContext, Invocation, plan_process
 from media_platform.engine.probe import SourceInfo
 from media_platform.engine.progress import MonotonicThrottle
 from media_platform.engine.spec import HlsJob
 from media_platform.models import EncodingChunk, EncodingJob, EncodingProcess, Video
+from media_platform.services.messages import transcoding_messages_add
 from media_platform.services.queueing import enqueue
 from media_platform.status import ProcessStatus
 from media_platform.storage import local_copy, upload_tree, workspace
@@ -34,6 +35,7 @@ from ..faults import EnvironmentFault, InputError, LeaseLost
 from ..guard import Fate, guarded
 from ..keys import job_of
 from ..lease import beating, stale_before
+from ..sound import check_sound, silent_if_needed
 
 log = logging.getLogger(__name__)
 STITCH = "media_platform.jobs.encoding.stitch_process"
@@ -142,25 +144,36 @@ def run_piece(chunk: EncodingChunk, work: Path, progress: PieceProgress) -> None
     outdir = work / "out"
     outdir.mkdir()
     with local_copy(process.source_info["shared_source"], work) as source:
-        invocations = plan_process(piece, info, piece_context(chunk, jobs, info, source))
-        total = sum(inv.weight for inv in invocations) or 1.0
-        done = 0.0
-        for invocation in invocations:
-            start = done
-
-            def on_progress(fraction: float, start=start, weight=invocation.weight) -> None:
-                progress((start + fraction * weight) / total)
-
-            result = _run(invocation, outdir, info, on_progress, progress)
-            if not result.ok:
-                issue = classify_failure(result)
-                if issue is None:
-                    raise EnvironmentFault("ffmpeg stopped: " + " | ".join(result.stderr_tail[-3:]))
-                raise InputError(issue)
-            done += invocation.weight
+        context = piece_context(chunk, jobs, info, source)
+        # The sound piece is the one that decodes the sound: when it cannot, the pieces join silent.
+        silent_if_needed(
+            lambda probe: run_invocations(plan_process(piece, probe, context), outdir, probe, progress),
+            info,
+            outdir,
+            lambda issue: transcoding_messages_add(process=process, issues=[issue]),
+        )
     if not beat(chunk):
         raise LeaseLost(f"chunk {chunk.pk}")
     upload_tree(outdir, chunk_prefix(process, chunk.index))
+
+
+def run_invocations(invocations: list[Invocation], outdir: Path, info: SourceInfo, progress: PieceProgress) -> None:
+    total = sum(inv.weight for inv in invocations) or 1.0
+    done = 0.0
+    for invocation in invocations:
+        start = done
+
+        def on_progress(fraction: float, start=start, weight=invocation.weight) -> None:
+            progress((start + fraction * weight) / total)
+
+        result = _run(invocation, outdir, info, on_progress, progress)
+        if not result.ok:
+            check_sound(result, info)
+            issue = classify_failure(result)
+            if issue is None:
+                raise EnvironmentFault("ffmpeg stopped: " + " | ".join(result.stderr_tail[-3:]))
+            raise InputError(issue)
+        done += invocation.weight
 
 
 def finish_piece(chunk: EncodingChunk) -> None:

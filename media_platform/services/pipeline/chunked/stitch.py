@@ -22,6 +22,7 @@ from media_platform.engine.chunking import (
     renumber_continuity,
     sound_jobs,
 )
+from media_platform.engine.decode_times import restore_decode_times
 from media_platform.engine.finish import apply_finishers
 from media_platform.engine.hls import parse_segments
 from media_platform.engine.issues import Issue
@@ -80,10 +81,11 @@ def gather(process: EncodingProcess, chunk: EncodingChunk, out: Path, pieces: Pa
     return playlists
 
 
-def remux_mp4(parts: list[Path], sound: Path | None, target: Path) -> None:
-    """The pieces of one MP4 joined by the concat demuxer, with the sound track: no re-encoding."""
+def remux_mp4(parts: list[tuple[Path, float]], sound: Path | None, target: Path) -> None:
+    """The pieces (path, seconds) of one MP4 joined by the concat demuxer, with the sound track:
+    no re-encoding; each piece for as long as its part of the timeline."""
     listing = target.with_suffix(".ffconcat")
-    listing.write_text(concat_list([str(p) for p in parts]))
+    listing.write_text(concat_list([str(path) for path, _ in parts], [seconds for _, seconds in parts]))
     command = [settings.FFMPEG_BINARY, "-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
     command += ["-f", "concat", "-safe", "0", "-i", str(listing)]
     if sound is not None:
@@ -122,7 +124,11 @@ def stitch(process: EncodingProcess, work: Path, recorder: ProgressRecorder) -> 
     sound = pieces / SOUND_FILE if (pieces / SOUND_FILE).exists() else None
     for name in hls.mp4_fallback:
         mp4 = hls.mp4_fallback_pattern.format(name=name)
-        parts = [pieces / str(c.index) / mp4 for c in chunks if (pieces / str(c.index) / mp4).exists()]
+        parts = [
+            (pieces / str(c.index) / mp4, c.end - c.start) for c in chunks if (pieces / str(c.index) / mp4).exists()
+        ]
+        for part, _ in parts:  # each piece's encoder times, so that they join like one encode's
+            restore_decode_times(part, ffmpeg=settings.FFMPEG_BINARY, ffprobe=settings.FFPROBE_BINARY)
         if parts:
             remux_mp4(parts, sound, out / mp4)
     timeline, audio = plans(jobs, info)
