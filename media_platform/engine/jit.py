@@ -3,8 +3,9 @@ the playlists written before any segment exists, and the context that encodes a 
 
 A rendition's segment k covers the frames of timeline [k·S, (k+1)·S) — exactly where the
 background ladder's HLS muxer cuts (keyframes forced every gop seconds in every rendition, a
-cut at the first keyframe S seconds on) — so a JIT segment and the ladder's segment of the same
-name hold the same frames at the same timestamps, and a player can mix them.
+cut at the first keyframe S seconds on). A run of segments is a part of the ladder's timeline
+like any other (plan/timeline.py), so a JIT segment and the ladder's segment of the same name
+hold the same frames at the same timestamps, and a player can mix them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from dataclasses import dataclass, replace
 from .hls import VariantStream, audio_codec_string, master_playlist, video_codec_string
 from .keyframes import KeyframeIndex
 from .plan import EncodeContext, HlsVariant, Invocation, plan_process
-from .plan.codecs import timeline_lead
 from .probe import SourceInfo
 from .runner import RunResult
 from .spec import HlsJob, Rendition
@@ -153,7 +153,6 @@ def span_context(
     first: int,
     count: int,
     *,
-    lead: float,
     earlier: float = 0.0,
 ) -> EncodeContext:
     """Segments first…first+count-1 in one run: decoded from the first one's keyframe (or
@@ -168,29 +167,17 @@ def span_context(
         until=until,
         decode_from=max(0.0, round(spans[first].decode_from - earlier, 6)),
         output_ts_offset=segment,
-        lead=lead,
         segment_start_number=first,
         stream_to=STREAM_FILE,
     )
 
 
-def run_boundaries(spans: Sequence[SegmentSpan], first: int, count: int, lead: float) -> list[int]:
+def run_boundaries(spans: Sequence[SegmentSpan], first: int, count: int) -> list[int]:
     """Where a run's stream is cut (90 kHz PTS): the grid lines of its 2nd, 3rd, … segments, and
     the one it ends on — past which ffmpeg may still repeat the last frame (its constant-rate
     output fills the last frame's duration), which belongs to no segment of this run."""
     last = min(first + count, len(spans))
-    return boundaries_for([spans[k].start for k in range(first + 1, min(last + 1, len(spans)))], lead)
-
-
-def ladder_lead(job: HlsJob, info: SourceInfo) -> float:
-    """The timestamp lead of the whole ladder (see codecs.timeline_lead): every run uses it."""
-    video = info.video
-    return timeline_lead(
-        job.renditions,
-        source_fps=(video.avg_fps or video.fps) if video else None,
-        source_rate=info.audio[0].sample_rate if info.audio else None,
-        has_audio=info.has_audio,
-    )
+    return boundaries_for([spans[k].start for k in range(first + 1, min(last + 1, len(spans)))])
 
 
 def segment_invocation(
@@ -202,14 +189,13 @@ def segment_invocation(
     first: int,
     count: int,
     *,
-    lead: float,
     earlier: float = 0.0,
 ) -> Invocation:
     """The one ffmpeg run that encodes segments first…first+count-1 of one rendition: the ladder's
     own HLS job narrowed to that rendition, planned by the same planner."""
     chosen = next(r for r in job.renditions if r.name == rendition)
     single = replace(job, renditions=(chosen,), mp4_fallback=(), subtitles=(), copy_subtitles=False, encryption=None)
-    context = span_context(base, spans, first, count, lead=lead, earlier=earlier)
+    context = span_context(base, spans, first, count, earlier=earlier)
     (invocation,) = plan_process([(0, single)], info, context)
     return invocation
 

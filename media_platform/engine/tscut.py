@@ -136,14 +136,15 @@ def _pes_pts(payload: bytes) -> int | None:
     return ((p[0] >> 1) & 0x07) << 30 | p[1] << 22 | (p[2] >> 1) << 15 | p[3] << 7 | p[4] >> 1
 
 
-# A frame on a grid line may be written a few ticks either side of it (rounding of the lead);
-# frames are hundreds of ticks apart.
+# A frame on a grid line may be written a few ticks either side of it (its time rounded from the
+# source's time base); frames are hundreds of ticks apart.
 TOLERANCE = 10
 
 
-def boundaries_for(starts: Sequence[float], lead: float) -> list[int]:
-    """The 90 kHz PTS of grid lines (timeline seconds), as the muxer writes them: with the lead."""
-    return [(round((start + lead) * 90000) - TOLERANCE) % PTS_WRAP for start in starts]
+def boundaries_for(starts: Sequence[float], offset: float = 0.0) -> list[int]:
+    """The 90 kHz PTS of grid lines (timeline seconds), as the muxer writes them: an encode's at
+    their own time (plan/timeline.py), a stream copy's moved by its `offset`."""
+    return [(round((start + offset) * 90000) - TOLERANCE) % PTS_WRAP for start in starts]
 
 
 def split_stream(data: bytes, boundaries: Sequence[int]) -> list[bytes]:

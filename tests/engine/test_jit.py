@@ -13,7 +13,6 @@ import pytest
 from media_platform.engine.jit import (
     h264_level,
     incompatibility,
-    ladder_lead,
     media_playlist,
     run_boundaries,
     run_span,
@@ -67,6 +66,15 @@ def packets(path: Path) -> list[tuple[int, int]]:
     return sorted((int(p["pts"]), "K" in p["flags"]) for p in json.loads(out)["packets"])
 
 
+def decode_times(path: Path) -> list[int]:
+    """DTS of every video packet, in decode order, in 90 kHz ticks."""
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "packet=dts", "-of", "json", str(path)],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return [int(p["dts"]) for p in json.loads(out)["packets"]]
+
+
 def run(invocation, workdir: Path):
     workdir.mkdir(parents=True, exist_ok=True)
     for folder in invocation.directories:
@@ -89,7 +97,6 @@ def encoded(request, tmp_path_factory):
     assert run(plan_process([(0, job)], info, base)[0], ladder).ok
     index = read_index(str(source))
     spans = segment_grid(index, SEGMENT, format_name=info.format_name)
-    lead = ladder_lead(job, info)
     jit = folder / "jit"
     for rendition in job.renditions:
         (jit / rendition.name).mkdir(parents=True)
@@ -97,18 +104,19 @@ def encoded(request, tmp_path_factory):
             work = folder / f"run-{rendition.name}-{first}"
 
             def plan(earlier, name=rendition.name, first=first, count=count):
-                return segment_invocation(job, name, info, base, spans, first, count, lead=lead, earlier=earlier)
+                return segment_invocation(job, name, info, base, spans, first, count, earlier=earlier)
 
             result = run_span(plan, lambda invocation, work=work: run(invocation, work))
             assert result.ok, result.stderr_tail
             stream = (work / "stream.ts").read_bytes()
-            pieces = split_stream(stream, run_boundaries(spans, first, count, lead))[:count]
+            pieces = split_stream(stream, run_boundaries(spans, first, count))[:count]
             assert len(pieces) == min(count, len(spans) - first)
             for number, data in enumerate(pieces, start=first):
                 (jit / rendition.name / f"video{number}.ts").write_bytes(data)
     return info, job, spans, index, ladder, jit
 
 
+@pytest.mark.ffmpeg
 def test_each_jit_segment_holds_the_ladders_frames_at_the_same_timestamps(encoded):
     info, job, spans, _, ladder, jit = encoded
     assert len(spans) == 4
@@ -121,9 +129,13 @@ def test_each_jit_segment_holds_the_ladders_frames_at_the_same_timestamps(encode
                 assert abs(len(ours) - len(theirs)) <= 1 and ours[0] == theirs[0]
                 continue
             assert [pts for pts, _ in ours] == [pts for pts, _ in theirs], name
+            # decode times too: the first segment's first frame decodes at 0, later ones as the
+            # ladder decodes them there, so a player's decode timeline runs on across runs
+            assert decode_times(jit / name) == decode_times(ladder / name), name
             assert ours[0][1] and theirs[0][1]  # each starts on a keyframe
 
 
+@pytest.mark.ffmpeg
 def test_boundaries_are_the_same_instants_in_every_rendition(encoded):
     _, job, spans, _, _, jit = encoded
     for span in spans[:-1]:
@@ -132,6 +144,7 @@ def test_boundaries_are_the_same_instants_in_every_rendition(encoded):
         assert len(firsts) == 1 and counts == {span.frames}
 
 
+@pytest.mark.ffmpeg
 def test_joined_jit_segments_are_the_whole_source(encoded):
     """Segments carry their timestamps on the whole timeline: joined, they are every frame of
     the source once, with no hole and no frame twice at any join."""
@@ -219,10 +232,11 @@ def test_levels_follow_the_picture_rate():
     assert h264_level(426, 240, 30) == 30
 
 
+@pytest.mark.ffmpeg
 def test_a_stream_cut_as_it_grows_is_cut_as_it_is_whole(encoded):
     _, job, spans, _, _, jit = encoded
     stream = (jit.parent / f"run-{job.renditions[0].name}-0" / "stream.ts").read_bytes()
-    boundaries = run_boundaries(spans, 0, 2, 0.0)  # lines that fall anywhere: only agreement counts
+    boundaries = run_boundaries(spans, 0, 2)
     cutter = TsCutter(boundaries)
     grown: dict[int, bytes] = {}
     for offset in range(0, len(stream), 1000):  # pieces that split TS packets
@@ -236,8 +250,6 @@ def test_a_span_a_microsecond_long_is_written_as_ffmpeg_reads_durations():
     info = source_info("h264_aac")
     spans = segment_grid(index_of([n / 25 for n in range(75)], [0.0, 0.999999, 2.0]), 1.0, format_name="mov")
     job = HlsJob(renditions=tuple(build_ladder(info.video))[:1], segment_duration=1.0)
-    argv = " ".join(
-        segment_invocation(job, job.renditions[0].name, info, EncodeContext("in.mp4"), spans, 1, 1, lead=0.0).argv
-    )
+    argv = " ".join(segment_invocation(job, job.renditions[0].name, info, EncodeContext("in.mp4"), spans, 1, 1).argv)
     assert "-ss 0.999999" in argv and "trim=end=1.000001:start=0.000001" in argv
     assert "PTS-round(0.000001/TB)" in argv and "e-0" not in argv

@@ -194,6 +194,22 @@ def test_hls_outputs_start_picture_and_sound_at_the_start_and_plain_mp4s_keep_th
     assert command.graph.count("aresample=first_pts=0") == 1  # a late sound padded from the start, once
 
 
+def test_a_part_further_on_keeps_its_encoders_decode_times_and_drops_the_priming():
+    """A chunk piece or a JIT run at 4 s: the whole encode's decode times there (nothing packed,
+    so no MP4 has any to get back), its own sound from its own start."""
+    part = replace(CTX, seek=4.0, until=8.0, decode_from=3.0, output_ts_offset=4.0)
+    invocation, command = timeline(full_set(), ctx=part)
+
+    hls = [o for o in command.outputs if o.options.get("f") == "tee"]
+    assert len(hls) == 2
+    for output in hls:
+        assert "bsf:v" not in output.options
+        assert output.options["bsf:a"] == "noise=drop='lt(pts,0)'"
+        assert output.options["output_ts_offset"] == "4.0"
+    assert not any(isinstance(f, Mp4DecodeTimes) for f in invocation.finishers)
+    assert command.graph.count("aresample=first_pts=0") == 1
+
+
 def test_timeline_invocation_metadata():
     invocation, _ = timeline(full_set())
 

@@ -15,13 +15,15 @@ from media_platform.engine.chunking import piece_jobs, sound_jobs
 from media_platform.engine.diagnostics import check_encode, undecodable_sound
 from media_platform.engine.finish import apply_finishers
 from media_platform.engine.hls import parse_segments
-from media_platform.engine.ladder import DEFAULT_ENABLED, build_ladder, mp4_fallback_names
+from media_platform.engine.ladder import DEFAULT_ENABLED, build_ladder, mp4_fallback_names, with_preset
 from media_platform.engine.plan import plan_process
 from media_platform.engine.plan.graph import EncodeContext
 from media_platform.engine.probe import SourceInfo, probe_file
 from media_platform.engine.runner import RunResult, run_ffmpeg
 from media_platform.engine.spec import DashJob, HlsJob
 from tests.support.realworld import build
+
+pytestmark = pytest.mark.ffmpeg
 
 
 @pytest.fixture(scope="module")
@@ -60,10 +62,10 @@ def master_variants(out: Path) -> list[dict[str, str]]:
     ]
 
 
-def first_packets(path: Path, stream: str) -> list[tuple[float, float]]:
+def first_packets(path: Path, stream: str, count: int = 6) -> list[tuple[float, float]]:
     """(pts, dts) of a file's first packets in decode order; dts is pts where the muxer left it out."""
     data = subprocess.run(
-        ["ffprobe", "-v", "error", "-select_streams", stream, "-read_intervals", "%+#6",
+        ["ffprobe", "-v", "error", "-select_streams", stream, "-read_intervals", f"%+#{count}",
          "-show_entries", "packet=pts_time,dts_time", "-of", "json", str(path)],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
@@ -166,10 +168,37 @@ def test_picture_and_sound_start_together_at_zero(folder, tmp_path, name):
         assert float(stream["duration"]) == pytest.approx(length, abs=0.05), mp4.name  # no frame lost
 
 
+@pytest.mark.parametrize("rate", ["1", "24", "30000/1001"])
+@pytest.mark.parametrize("preset", ["veryfast", "ultrafast"])
+def test_a_whole_encode_starts_at_zero_with_and_without_b_frames(tmp_path, rate, preset):
+    """Whatever the rate, and whether the encoder reorders frames (veryfast) or not (ultrafast):
+    the whole encode's first packet at PTS = DTS = 0, its sound at 0."""
+    source = tmp_path / "source.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size=320x180:rate={rate}:duration=3",
+         "-f", "lavfi", "-i", "sine=duration=3", "-c:v", "libx264", "-preset", "veryfast", "-c:a", "aac", str(source)],
+        check=True,
+    )  # fmt: skip
+    info = probe_file(str(source))
+    job = ladder_job(info)
+    job = replace(job, renditions=tuple(with_preset(job.renditions, preset)), mp4_fallback=())
+
+    assert all(result.ok for result in encode(source, tmp_path / "out", [(0, job)], info))
+
+    for rendition in job.renditions:
+        segment = tmp_path / "out" / rendition.name / "video0.ts"
+        video, audio = first_packets(segment, "v:0"), first_packets(segment, "a:0")
+        assert video[0] == (0.0, 0.0), (rendition.name, video)
+        assert min(pts for pts, _ in video) == 0.0
+        assert audio[0][0] == pytest.approx(0.0, abs=1e-4), (rendition.name, audio)
+
+
 @pytest.mark.parametrize(("rate", "start"), [(2, 4.0), (25, 2.0)])
 def test_a_chunked_piece_starts_at_its_place_with_no_hole(folder, tmp_path, rate, start):
     """The same rule holds for a piece encoded on its own (seek, until, output_ts_offset): its
-    first frame decodes and shows exactly where the piece begins in the whole timeline."""
+    first frame shows exactly where the piece begins in the whole timeline, and its packets
+    decode when the whole encode's do there (only the whole timeline's first frame is packed),
+    so the pieces' decode times run on across the join as one encode's."""
     source = tmp_path / f"long-{rate}.mp4"
     subprocess.run(
         ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size=320x180:rate={rate}:duration=8",
@@ -185,10 +214,15 @@ def test_a_chunked_piece_starts_at_its_place_with_no_hole(folder, tmp_path, rate
     assert all(result.ok for result in encode(source, tmp_path / "piece", piece_jobs(jobs), info, piece))
     assert all(result.ok for result in encode(source, tmp_path / "sound", sound_jobs(jobs), info))
 
-    segment = tmp_path / "piece/180p" / f"video{round(start / 2)}.ts"
-    video = first_packets(segment, "v:0")
-    assert video[0] == (start, start), video
+    assert all(result.ok for result in encode(source, tmp_path / "whole", piece_jobs(jobs), info))
+
+    name = f"180p/video{round(start / 2)}.ts"
+    video = first_packets(tmp_path / "piece" / name, "v:0")
+    assert video[0][0] == start, video
     assert min(pts for pts, _ in video) == start
+    assert video == first_packets(tmp_path / "whole" / name, "v:0")  # presentation and decode times
+    before = first_packets(tmp_path / "whole" / f"180p/video{round(start / 2) - 1}.ts", "v:0", count=1000)
+    assert video[0][1] > max(dts for _, dts in before)
     assert first_packets(tmp_path / "sound/audio/audio0.ts", "a:0")[0][0] == pytest.approx(0.0, abs=1e-4)
 
 

@@ -12,7 +12,7 @@ from .codecs import audio_options
 from .graph import EncodeContext
 from .outputs import PlannedFile, join
 from .timeline import hls_sound, sound_from_start
-from .video_jobs import lead_option, tee_target
+from .video_jobs import tee_target
 
 
 def plan_audio(job: AudioJob, index: int, info: SourceInfo, ctx: EncodeContext) -> tuple[list[Any], list[PlannedFile]]:
@@ -29,7 +29,6 @@ def plan_audio(job: AudioJob, index: int, info: SourceInfo, ctx: EncodeContext) 
             "hls_time": f"{job.segment_duration:g}",
             "hls_playlist_type": "vod",
             "hls_segment_filename": join(job.prefix, job.segment_pattern),
-            **lead_option(ctx),
         }
         slaves.append((options, playlist))
         files.append(PlannedFile(index, playlist, "audio"))

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
 from typing import Any
 
-from ..spec import AudioSettings, Rendition, VideoSettings
+from ..spec import AudioSettings, VideoSettings
 
 ENCODERS = {"h264": "libx264", "h265": "libx265", "av1": "libsvtav1", "vp9": "libvpx-vp9"}
 AUDIO_ENCODERS = {"aac": "aac", "opus": "libopus"}
@@ -112,41 +110,3 @@ def audio_options(audio: AudioSettings, *, source_rate: int | None) -> dict[str,
     if audio.channels:
         opts["ac"] = audio.channels
     return opts
-
-
-# Samples an audio encoder emits before the first real one (its priming), which the muxer sees
-# as a negative start.
-AUDIO_PRIMING = {"aac": (1024, None), "opus": (312, 48000)}
-NO_REORDER_PRESETS = {"ultrafast"}
-
-
-def reorder_delay_frames(video: VideoSettings) -> int:
-    """Frames the encoder holds back to reorder B-frames (libavcodec's has_b_frames): none
-    without B-frames, two with x264's B-pyramid (every preset but ultrafast). More is harmless
-    where a lead uses it, so other encoders get a generous guess."""
-    if video.codec == "h264":
-        baseline = (video.profile or "").lower().startswith(("baseline", "constrained"))
-        return 0 if baseline or (video.preset or "veryfast") in NO_REORDER_PRESETS else 2
-    return 4
-
-
-def output_sample_rate(audio: AudioSettings, source_rate: int | None) -> int:
-    return int(audio_options(audio, source_rate=source_rate).get("ar") or source_rate or 44100)
-
-
-def timeline_lead(
-    renditions: Iterable[Rendition], *, source_fps: float | None, source_rate: int | None, has_audio: bool
-) -> float:
-    """Seconds every output timestamp of a ladder is moved by, so no timestamp is negative: the
-    video's first decode time is `reorder delay` frames early, the sound's first packet is its
-    priming early. A whole encode gets this from the muxer; a span of it (a chunk, a JIT segment)
-    starts at a positive time and must add it itself to land on the same timestamps. Rounded up
-    to the microsecond (the unit of output_ts_offset), never below what the muxer would shift."""
-    lead = 0.0
-    for rendition in renditions:
-        fps = rendition.video.fps or source_fps or 25.0
-        lead = max(lead, reorder_delay_frames(rendition.video) / fps)
-        if has_audio and not rendition.audio.mute:
-            samples, rate = AUDIO_PRIMING.get(rendition.audio.codec, (2048, None))
-            lead = max(lead, samples / (rate or output_sample_rate(rendition.audio, source_rate)))
-    return math.ceil(lead * 1e6) / 1e6

@@ -29,17 +29,15 @@ class EncodeContext:
     until: float | None = None  # … to here (source time)
     segment_start_number: int = 0
     max_pixels: int | None = None
-    # A piece of a longer timeline (chunked encoding): outputs carry the piece's place in it,
-    # so pieces join without a timestamp jump, and samplings follow the whole timeline.
+    # A part of a longer timeline (a chunk piece, a run of JIT segments): outputs carry the part's
+    # place in it, so parts join without a timestamp jump (plan/timeline.py: the one rule), and
+    # samplings follow the whole timeline.
     output_ts_offset: float | None = None
     timeline: float | None = None
     # An exact span (chunk pieces, JIT segments): the demuxer seeks here (at or before the keyframe
     # the span's first frame needs), and filters keep exactly the frames of [seek, until) — input
     # `-to` overshoots in containers without an index, and their seeks can land past the keyframe.
     decode_from: float | None = None
-    # Seconds added to every output timestamp of a span, the same for every piece of one timeline
-    # (see codecs.timeline_lead): without it the muxer shifts each run by its own encoder delay.
-    lead: float | None = None
     # HLS: cut segments this much sooner than segment_duration (see hls_slave).
     segment_cut_slack: float = 0.0
     # JIT: an HLS job writes its one rendition as a single MPEG-TS stream here, flushed packet by

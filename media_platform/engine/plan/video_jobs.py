@@ -110,8 +110,7 @@ def hls_slave(
     cut = round(job.segment_duration - graph.ctx.segment_cut_slack, 6)
     if graph.ctx.stream_to:
         # Timestamps as the HLS muxer writes them (no muxing delay added), bytes out at once.
-        stream = {"f": "mpegts", "mpegts_copyts": 1, "flush_packets": 1, **lead_option(graph.ctx)}
-        return stream, graph.ctx.stream_to
+        return {"f": "mpegts", "mpegts_copyts": 1, "flush_packets": 1}, graph.ctx.stream_to
     options.update(
         {
             "f": "hls",
@@ -124,16 +123,7 @@ def hls_slave(
     )
     if key_info:
         options["hls_key_info_file"] = key_info
-    options.update(lead_option(graph.ctx))
     return options, join(job.prefix, job.variant_playlist.format(name=name))
-
-
-def lead_option(ctx) -> dict[str, Any]:
-    """A span's lead, given to the muxer itself: it counts in 90 kHz ticks as the whole encode's
-    muxer does when it shifts, where the output's own offset would count in frames (the lead of a
-    sound's priming is not a whole number of them). The span's place on the timeline stays an
-    output offset: counted in frames, it rounds exactly as the span's own frame times do."""
-    return {"output_ts_offset": f"{ctx.lead:.6f}"} if ctx.lead else {}
 
 
 def key_setup(job: HlsJob, index: int) -> tuple[str | None, tuple[tuple[str, bytes], ...]]:
@@ -163,6 +153,7 @@ def build_hls(job: HlsJob, index: int, graph: Graph, branch: Branch) -> Built:
     videos = fan_out(branch.video, len(renditions))
     for rendition, video, with_audio in zip(renditions, videos, takes_audio, strict=True):
         video, width, height = scaled(video, rendition, branch.geometry, graph)
+        picture = hls_picture(rendition.video.fps or source_fps(graph), output_ts_offset=graph.ctx.output_ts_offset)
         has_mp4 = rendition.name in fallback
         audio = next(audio_streams) if with_audio else None
         select = "v" if separate_audio and audio is not None else None
@@ -171,11 +162,12 @@ def build_hls(job: HlsJob, index: int, graph: Graph, branch: Branch) -> Built:
             mp4_path = join(job.prefix, job.mp4_fallback_pattern.format(name=rendition.name))
             slaves.append(({"f": "mp4", "movflags": "+faststart"}, mp4_path))
             files.append(PlannedFile(index, mp4_path, "mp4", rendition.name, width, height))
-            mp4s.append(Mp4DecodeTimes(index, mp4_path))
+            if picture:  # packed decode times, which the MP4 gets back
+                mp4s.append(Mp4DecodeTimes(index, mp4_path))
         streams = [video] + ([audio] if audio is not None else [])
         opts = encode_options(rendition, graph, with_audio=audio is not None)
         opts.update(colour_options(job, rendition, graph.info.video))
-        opts.update(hls_picture(rendition.video.fps or source_fps(graph)))
+        opts.update(picture)
         opts.update(hls_sound(rendition.audio.codec) if audio is not None else {})
         opts["flags"] = "+global_header"  # MP4 needs codec headers up front; TS repeats them anyway
         outputs.append(ffmpeg.output(*streams, tee_target(slaves), f="tee", **opts))

@@ -13,7 +13,6 @@ from django.conf import settings
 from media_platform.engine.diagnostics import check_source
 from media_platform.engine.fast_start import (
     COPY_FOLDER,
-    COPY_LEAD,
     copy_grid,
     copy_incompatibility,
     copy_label,
@@ -66,7 +65,7 @@ def copy_prepare(*, video: Video, process: EncodingProcess) -> PlaybackPlan | No
         }
         return publish_plan(
             video, process, files, kind=PlaybackPlan.Kind.COPY, renditions=[COPY_FOLDER], shown=[copy_label(info)],
-            status=VideoStatus.TRANSCODING, info=info, job=None, spans=spans, lead=COPY_LEAD,
+            status=VideoStatus.TRANSCODING, info=info, job=None, spans=spans,
         )  # fmt: skip
     except Exception:  # noqa: BLE001 - a fast start is a bonus: the ladder comes anyway
         log.exception("fast start of video %s failed", video.guid)

@@ -27,7 +27,6 @@ class PlanView:
     job: HlsJob | None
     renditions: tuple[str, ...]
     spans: tuple[SegmentSpan, ...]
-    lead: float
 
     @property
     def count(self) -> int:
@@ -81,7 +80,6 @@ def _view(plan_id: int, created: float) -> PlanView | None:
         job=job if isinstance(job, HlsJob) else None,
         renditions=tuple(plan.renditions),
         spans=spans_of(plan),
-        lead=plan.lead,
     )
 
 

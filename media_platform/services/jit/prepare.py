@@ -25,7 +25,6 @@ from media_platform.engine.jit import (
     estimated_variant,
     incompatibility,
     jit_master,
-    ladder_lead,
     media_playlist,
     segment_grid,
 )
@@ -62,7 +61,6 @@ class Planned:
     info: SourceInfo
     job: HlsJob
     spans: list[SegmentSpan]
-    lead: float
     files: dict[str, str]  # relative path → playlist text (media playlists first, the master last)
 
 
@@ -145,7 +143,7 @@ def plan_jit(video: Video, process: EncodingProcess) -> Planned:
     if reason:
         raise Incompatible(reason)
     spans = segment_grid(index, hls.segment_duration, format_name=info.format_name)
-    return Planned(info, hls, spans, ladder_lead(hls, info), playlists(hls, info, spans))
+    return Planned(info, hls, spans, playlists(hls, info, spans))
 
 
 def playlists(hls: HlsJob, info: SourceInfo, spans: list[SegmentSpan]) -> dict[str, str]:
@@ -170,7 +168,7 @@ def _publish(video: Video, process: EncodingProcess, planned: Planned) -> Playba
     return publish_plan(
         video, process, planned.files, kind=PlaybackPlan.Kind.JIT, renditions=names, shown=names,
         status=VideoStatus.JIT_PLAYLISTS_CREATED, info=planned.info, job=to_json(planned.job),
-        spans=planned.spans, lead=planned.lead,
+        spans=planned.spans,
     )  # fmt: skip
 
 

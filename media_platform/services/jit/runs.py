@@ -98,7 +98,7 @@ class SegmentRun:
         assert self.plan.job is not None
         return segment_invocation(
             self.plan.job, self.rendition, self.plan.info, base, self.plan.spans, first, count,
-            lead=self.plan.lead, earlier=earlier,
+            earlier=earlier,
         )  # fmt: skip
 
     def _encode(self, invocation: Invocation) -> RunResult:
@@ -128,7 +128,7 @@ class SegmentRun:
         if self.plan.kind == PlaybackPlan.Kind.COPY:
             cutter = TsCutter(copy_boundaries(self.plan.spans, first, count))
         else:
-            cutter = TsCutter(run_boundaries(self.plan.spans, first, count, self.plan.lead))
+            cutter = TsCutter(run_boundaries(self.plan.spans, first, count))
         self._cutter, handles, current = cutter, {}, 0
         while not stream.exists():
             if done.is_set():

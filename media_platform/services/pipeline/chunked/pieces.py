@@ -19,7 +19,7 @@ from django.utils import timezone
 from media_platform.engine.chunking import piece_jobs, sound_jobs
 from media_platform.engine.diagnostics import classify_failure
 from media_platform.engine.issues import Issue
-from media_platform.engine.jit import INDEXED_FORMATS, UNINDEXED_SEEK_MARGIN, ladder_lead
+from media_platform.engine.jit import INDEXED_FORMATS, UNINDEXED_SEEK_MARGIN
 from media_platform.engine.plan import EncodeContext, Invocation, plan_process
 from media_platform.engine.probe import SourceInfo
 from media_platform.engine.progress import MonotonicThrottle
@@ -115,10 +115,10 @@ def aggregate_progress(process: EncodingProcess) -> None:
 
 
 def piece_context(chunk: EncodingChunk, jobs, info: SourceInfo, source: Path) -> EncodeContext:
-    """A piece is an exact span of the timeline, timed as the whole ladder would time it (the
-    same lead), cut on the same grid: its segments are the ones a single run would make."""
+    """A piece is an exact span of the timeline at its place in it, cut on the same grid: its
+    segments are the ones a single run would make, timestamps included (plan/timeline.py)."""
     hls = next(job for _, job in jobs if isinstance(job, HlsJob))
-    base = replace(encode_context(source), lead=ladder_lead(hls, info))
+    base = encode_context(source)
     if chunk.kind == EncodingChunk.Kind.AUDIO:
         return base
     margin = 0.0 if info.format_name in INDEXED_FORMATS else UNINDEXED_SEEK_MARGIN
