@@ -31,7 +31,6 @@ class PlaybackPlan(models.Model):
     starts = models.JSONField(default=list)
     durations = models.JSONField(default=list)
     decode_from = models.JSONField(default=list)
-    lead = models.FloatField(default=0)
     frames = models.JSONField(default=list)  # frames per segment, to check what a run made
     created_at = models.DateTimeField(default=timezone.now)
     retired_at = models.DateTimeField(null=True, blank=True)
