@@ -28,6 +28,7 @@ def test_packed_delay(packets, expected):
     assert packed_delay(packets) == expected
 
 
+@pytest.mark.ffmpeg
 def test_packed_times_are_spread_back_and_the_track_keeps_its_length(tmp_path):
     # given an MP4 whose first three decode times were packed into its first frame
     source, packed = tmp_path / "source.mp4", tmp_path / "packed.mp4"

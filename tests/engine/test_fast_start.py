@@ -49,6 +49,7 @@ def test_sources_a_browser_does_not_play_as_they_are(change, reason):
     assert "keyframes" in copy_incompatibility(info, 720, sparse, max_gap=5)
 
 
+@pytest.mark.ffmpeg
 def test_remuxed_segments_join_into_every_frame_once(tmp_path):
     source = tmp_path / "camera.mp4"
     subprocess.run(

@@ -33,6 +33,7 @@ def sources(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.mark.ffmpeg
 @pytest.mark.parametrize("name", ["b.mp4", "late.mp4", "b.mov", "looped.mp4", "fragmented.mp4"])
 def test_the_sample_tables_give_ffprobes_index(sources, name):
     fast, scanned = read_index_fast(str(sources / name), format_name="mov"), read_index(str(sources / name))
@@ -48,6 +49,7 @@ def test_the_sample_tables_give_ffprobes_index(sources, name):
     assert planned(fast) == planned(scanned)
 
 
+@pytest.mark.ffmpeg
 def test_the_tables_are_read_without_the_media(sources, monkeypatch):
     calls = []
     monkeypatch.setattr(mp4index, "read_index", lambda *a, **k: calls.append(a) or pytest.fail("scanned"))
@@ -55,6 +57,7 @@ def test_the_tables_are_read_without_the_media(sources, monkeypatch):
     assert len(index.frames) == 4 * 270 and calls == []
 
 
+@pytest.mark.ffmpeg
 def test_a_fragmented_file_or_another_container_is_scanned(sources, monkeypatch):
     scanned = []
     monkeypatch.setattr(mp4index, "read_index", lambda path, **k: scanned.append(path) or "scan")
