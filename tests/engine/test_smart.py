@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
+
 from media_platform.engine.smart import (
     Scene,
     chapters,
@@ -68,6 +70,7 @@ def test_moments_are_the_strongest_changes_apart_and_labelled():
     assert all(m.label for m in made)
 
 
+@pytest.mark.ffmpeg
 def test_scene_changes_found_by_ffmpeg(tmp_path):
     # given two different pictures, one after the other
     clip = tmp_path / "cut.mp4"
