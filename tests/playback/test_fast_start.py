@@ -15,7 +15,7 @@ from tests.support.workers import run_burst
 
 from .conftest import GOP, StatusWatch, body, media_segments, packets
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.workers, pytest.mark.ffmpeg]
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from tests.support.workers import run_burst
 
 from .conftest import GOP, StatusWatch, body, media_segments, packets
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.workers, pytest.mark.ffmpeg]
 
 
 def fetch(client, guid: str, name: str, folder) -> tuple[int, bytes]:
