@@ -19,7 +19,7 @@ from tests.support.bunny import create_video, get_video, output_path, upload
 from tests.support.realworld import CASES, build
 from tests.support.workers import run_burst
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.workers, pytest.mark.ffmpeg, pytest.mark.django_db(transaction=True)]
 HLS_PARSER = Path(settings.BASE_DIR) / "var/npm/node_modules/hls-parser"
 STRICT = Path(__file__).parents[1] / "support/hls_strict.js"
 HLS_JS = Path(settings.BASE_DIR) / "media_platform/static/vendor/hls.min.js"
