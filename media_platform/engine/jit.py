@@ -51,7 +51,8 @@ def segment_grid(index: KeyframeIndex, segment_duration: float, *, format_name: 
     for k in range(count):
         first = firsts[k]
         assert first is not None
-        following = firsts[k + 1] if k + 1 < count else index.end
+        after = firsts[k + 1] if k + 1 < count else None
+        following = after if after is not None else index.end
         keyframe = index.keyframe_at_or_before(first)
         decode = max(0.0, (keyframe if keyframe is not None else 0.0) - margin)
         end = (k + 1) * segment_duration if k + 1 < count else None

@@ -119,7 +119,8 @@ def sample_times(moov: bytes) -> tuple[list[int], list[bool], int] | None:
         return None
     version, at = _full(moov, mdhd)
     timescale = struct.unpack_from(">I", moov, at + (16 if version == 1 else 8))[0]
-    dts, times = 0, []
+    dts = 0
+    times: list[int] = []
     for count, delta in _table(moov, _child(moov, *stbl, b"stts"), ">II"):
         times += range(dts, dts + count * delta, delta) if delta else [dts] * count
         dts += count * delta

@@ -9,6 +9,7 @@ import time
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 from media_platform.models import PlaybackPlan, Video
 from media_platform.services.jit import demand, limits, runs
@@ -31,7 +32,7 @@ def _plan_of(video: Video) -> PlanView | None:
     return plan_view(row)
 
 
-def planned_response(request, video: Video, name: str) -> HttpResponse | None:
+def planned_response(request, video: Video, name: str) -> HttpResponseBase | None:
     plan = _plan_of(video)
     if plan is not None:
         parsed = plan.parse(name)
@@ -63,7 +64,7 @@ def after_serving(video: Video, name: str) -> None:
         demand.prefetch(plan, rendition, number + 1)
 
 
-def segment_response(request, plan: PlanView, rendition: str, number: int) -> HttpResponse:
+def segment_response(request, plan: PlanView, rendition: str, number: int) -> HttpResponseBase:
     """Stream it from the run making it here, start one, or wait for another process's run —
     for a while, then 503 (and if that run dies meanwhile, make it here after all)."""
     key, name = plan.stored_key(rendition, number), plan.segment_name(rendition, number)
@@ -85,7 +86,7 @@ def segment_response(request, plan: PlanView, rendition: str, number: int) -> Ht
         time.sleep(0.1)
 
 
-def streamed(run: runs.SegmentRun, number: int, name: str) -> HttpResponse:
+def streamed(run: runs.SegmentRun, number: int, name: str) -> HttpResponseBase:
     """The segment's bytes as ffmpeg writes them; a run that fails before its first byte
     answers 500 (after it, the response is cut short)."""
     chunks = run.read(number)

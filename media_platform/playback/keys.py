@@ -25,7 +25,7 @@ def content_key_view(request, public_id: str):
     except SecretUnreadable as exc:
         log.error("content key %s: %s", public_id, exc)
         return HttpResponse("This key cannot be read on this server.", status=500)
-    if key is None:
+    if row is None or key is None:
         raise Http404()
     if row.process.library.sign_key_requests:
         if not signature_valid(public_id, request.GET.get("expires"), request.GET.get("token")):

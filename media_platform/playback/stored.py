@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.http import http_date
 
 from media_platform.storage import open_read, storage
@@ -34,7 +35,7 @@ def _iter_range(handle, start: int, length: int):
         handle.close()
 
 
-def headers(response: HttpResponse, name: str, etag: str | None = None) -> HttpResponse:
+def headers(response: HttpResponseBase, name: str, etag: str | None = None) -> HttpResponseBase:
     response["Content-Type"] = content_type(name)
     response["Cache-Control"] = cache_control(name)
     response["Access-Control-Allow-Origin"] = "*"
@@ -44,7 +45,7 @@ def headers(response: HttpResponse, name: str, etag: str | None = None) -> HttpR
     return response
 
 
-def serve_stored(request, key: str, name: str, *, sign: bool = False) -> HttpResponse:
+def serve_stored(request, key: str, name: str, *, sign: bool = False) -> HttpResponseBase:
     store = storage()
     sign = sign and name.endswith(".m3u8")
     if sign or (name.endswith(REFERRING) and not is_local(store)):
@@ -59,6 +60,7 @@ def serve_stored(request, key: str, name: str, *, sign: bool = False) -> HttpRes
     if request.headers.get("If-None-Match") == etag:
         return headers(HttpResponse(status=304), name, etag)
     wanted = parse_range(request.headers.get("Range"), size)
+    response: HttpResponseBase
     if wanted is False:
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"

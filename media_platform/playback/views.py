@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_safe
 
 from media_platform.models import Video
@@ -17,15 +18,16 @@ from .stored import serve_stored
 
 @require_safe
 def video_file(request, guid, name: str):
-    name = clean_name(name)
+    cleaned = clean_name(name)
     video = (
         Video.objects.filter(guid=guid)
         .select_related("library")
         .only("id", "guid", "outputs_prefix", "original_name", "library__sign_key_requests")
         .first()
     )
-    if name is None or video is None:
+    if cleaned is None or video is None:
         raise Http404()
+    name = cleaned
     key = storage_key(
         name=name,
         guid=str(guid),
@@ -33,6 +35,7 @@ def video_file(request, guid, name: str):
         assets_prefix=assets_prefix(video),
         original=video.original_name,
     )
+    response: HttpResponseBase | None
     if key is not None and storage().exists(key):
         response = serve_stored(request, key, name, sign=video.library.sign_key_requests)
         after_serving(video, name)

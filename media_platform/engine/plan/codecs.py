@@ -53,12 +53,12 @@ def vp9_options(video: VideoSettings, gop_frames: int) -> dict[str, Any]:
 
 def video_options(video: VideoSettings, *, fps: float | None, threads: int = 0) -> dict[str, Any]:
     if video.codec == "vp9":
-        opts = vp9_options(video, max(1, round((fps or 30.0) * video.gop_seconds)))
+        vp9 = vp9_options(video, max(1, round((fps or 30.0) * video.gop_seconds)))
         if video.fps:
-            opts["r"] = round(video.fps, 3)
+            vp9["r"] = round(video.fps, 3)
         if threads:
-            opts["threads"] = threads
-        return opts
+            vp9["threads"] = threads
+        return vp9
     opts: dict[str, Any] = {"c:v": ENCODERS[video.codec], "pix_fmt": "yuv420p"}
     preset = video.preset or "veryfast"
     if video.codec == "av1":

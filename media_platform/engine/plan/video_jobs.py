@@ -21,6 +21,7 @@ from .outputs import (
     Branch,
     Built,
     CencBoxes,
+    Finisher,
     HlsMaster,
     HlsSubtitle,
     HlsVariant,
@@ -194,7 +195,7 @@ def build_hls(job: HlsJob, index: int, graph: Graph, branch: Branch) -> Built:
     finisher = HlsMaster(index, master, tuple(variants), audio_playlist, subtitles)
     frames = expected_frames(renditions[0], graph, branch.geometry.duration) if renditions else None
     dumps = (f".work/{index}-hls-key",) if key_info else ()
-    finishers = [finisher, *mp4s]
+    finishers: list[Finisher] = [finisher, *mp4s]
     return Built(outputs, files, finishers, branch.geometry.duration, frames=frames, dumps=dumps, setup_files=setup)
 
 

@@ -80,20 +80,20 @@ def jit_prepare(*, video: Video) -> PlaybackPlan | None:
     upload's last byte, a URL import's fetch). A JIT plan when the video wants JIT; otherwise a
     fast-start stream copy when the source allows it (the worker encodes other sources' lowest
     rendition first). Never raises: at worst the video waits for its ladder, with a message."""
-    video = Video.objects.select_related("library").filter(pk=video.pk).first()
-    if video is None or not video.has_original:
+    current = Video.objects.select_related("library").filter(pk=video.pk).first()
+    if current is None or not current.has_original:
         return None
-    process = upload_process(video)
+    process = upload_process(current)
     if process is None:
         return None
-    if video.jit_encoding_enabled:
-        plan = _prepare_jit(video, process)
+    if current.jit_encoding_enabled:
+        plan = _prepare_jit(current, process)
         if plan is not None:
             return plan
     if settings.FAST_START:
         from .fast_start import copy_prepare
 
-        return copy_prepare(video=video, process=process)
+        return copy_prepare(video=current, process=process)
     return None
 
 

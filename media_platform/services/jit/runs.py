@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 from django.db import connection
@@ -129,7 +130,8 @@ class SegmentRun:
             cutter = TsCutter(copy_boundaries(self.plan.spans, first, count))
         else:
             cutter = TsCutter(run_boundaries(self.plan.spans, first, count))
-        self._cutter, handles, current = cutter, {}, 0
+        self._cutter, current = cutter, 0
+        handles: dict[int, BinaryIO] = {}
         while not stream.exists():
             if done.is_set():
                 return
@@ -279,6 +281,8 @@ def record_failure(plan: PlanView, message: str) -> None:
     from media_platform.models import EncodingProcess
     from media_platform.services.messages import transcoding_messages_add
 
+    if plan.process_id is None:  # its process was deleted: nobody to tell
+        return
     process = EncodingProcess.objects.filter(pk=plan.process_id).select_related("video").first()
     if process is not None:
         transcoding_messages_add(

@@ -145,12 +145,16 @@ def run_piece(chunk: EncodingChunk, work: Path, progress: PieceProgress) -> None
     outdir.mkdir()
     with local_copy(process.source_info["shared_source"], work) as source:
         context = piece_context(chunk, jobs, info, source)
+
+        def warn(issue: Issue) -> None:
+            transcoding_messages_add(process=process, issues=[issue])
+
         # The sound piece is the one that decodes the sound: when it cannot, the pieces join silent.
         silent_if_needed(
             lambda probe: run_invocations(plan_process(piece, probe, context), outdir, probe, progress),
             info,
             outdir,
-            lambda issue: transcoding_messages_add(process=process, issues=[issue]),
+            warn,
         )
     if not beat(chunk):
         raise LeaseLost(f"chunk {chunk.pk}")
