@@ -4,6 +4,8 @@ start alone, and today (neither: the whole ladder first), each on a fresh platfo
     .venv/bin/python bench/time_to_play/run.py                       # every case, every mode
     .venv/bin/python bench/time_to_play/run.py --cases h264-30s --size 640x360 --rendition 360p \
         --first-byte-samples 3                                       # a quick proof that it works
+    .venv/bin/python bench/time_to_play/run.py --today-for 30s --finished-for 30s
+                                                                     # ~1 h: long ladders not waited for
 
 "Plays" is strict: the master, the first media playlist it lists and that playlist's first segment
 fetched whole, the segment decoded by ffmpeg. Also: seconds until Finished (30 s and 10 min
@@ -31,7 +33,7 @@ MODES = {  # name → (environment, upload query)
     "fast start": ({"FAST_START": "1"}, ""),
     "jit": ({"FAST_START": "1"}, "?jitEnabled=true"),
 }
-FINISH_LENGTHS = {"30s", "10min"}  # an hour of ladder is hours here
+LONG_ENOUGH = ["30s", "10min"]  # an hour of ladder is hours here
 SEGMENT = 4.0
 
 
@@ -75,7 +77,7 @@ def run_case(case: str, mode: str, args, *, first_bytes: bool = False, env: dict
             prefetch = int(stack.env.get("JIT_PREFETCH_SEGMENTS", 2))
             timings = cold_first_bytes(stack, guid, LENGTHS[length], args, prefetch)
             row["first_bytes_s"] = [round(seconds, 3) for seconds in timings]
-        elif length in FINISH_LENGTHS:
+        elif length in args.finished_for:
             row["finished_s"] = round(wait_finished(stack, guid, last_byte, args.timeout), 1)
         return row
     finally:
@@ -126,7 +128,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", nargs="+", default=CASES, choices=CASES)
     parser.add_argument("--modes", nargs="+", default=list(MODES), choices=list(MODES))
-    parser.add_argument("--today-60min", action="store_true", help="also wait for today's 60 min ladder (hours)")
+    lengths = list(dict.fromkeys(case.split("-")[1] for case in CASES))
+    parser.add_argument(
+        "--today-for",
+        nargs="*",
+        default=LONG_ENOUGH,
+        choices=lengths,
+        help="lengths measured in today's mode (it waits for the whole ladder)",
+    )
+    parser.add_argument(
+        "--finished-for",
+        nargs="*",
+        default=LONG_ENOUGH,
+        choices=lengths,
+        help="lengths whose time to Finished is measured (JIT and fast start)",
+    )
     parser.add_argument("--first-byte-samples", type=int, default=20, help="cold JIT segments sampled")
     parser.add_argument("--rendition", default="720p", help="the rendition whose first bytes are sampled")
     parser.add_argument("--size", default="1920x1080", help="the sources' picture size")
@@ -138,7 +154,7 @@ def main() -> None:
     sampled = "h264-10min" if "h264-10min" in args.cases else next((c for c in args.cases if "h264" in c), None)
     for case in args.cases:
         for mode in args.modes:
-            if case.endswith("60min") and mode == "today" and not args.today_60min:
+            if mode == "today" and case.split("-")[1] not in args.today_for:
                 continue
             rows.append(run_case(case, mode, args))
             print(rows[-1], flush=True)
