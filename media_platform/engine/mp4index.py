@@ -15,31 +15,16 @@ from collections.abc import Callable
 from typing import BinaryIO
 
 from .keyframes import KeyframeIndex, index_command, parse_index, read_index
+from .mp4boxes import iter_boxes
 
 CHECKED_PACKETS = 24
 MAX_MOOV = 512 * 1024 * 1024
 
 
-def _boxes(data: bytes, start: int = 0, end: int | None = None):
-    end = len(data) if end is None else end
-    offset = start
-    while offset + 8 <= end:
-        size, kind = struct.unpack_from(">I4s", data, offset)
-        header = 8
-        if size == 1:
-            size, header = struct.unpack_from(">Q", data, offset + 8)[0], 16
-        elif size == 0:
-            size = end - offset
-        if size < header or offset + size > end:
-            raise ValueError(f"malformed box {kind!r}")
-        yield kind, offset + header, offset + size
-        offset += size
-
-
 def _child(data: bytes, start: int, end: int, *path: bytes) -> tuple[int, int] | None:
-    for kind, body, stop in _boxes(data, start, end):
-        if kind == path[0]:
-            return (body, stop) if len(path) == 1 else _child(data, body, stop, *path[1:])
+    for box in iter_boxes(data, start, end):
+        if box.kind == path[0]:
+            return (box.body, box.end) if len(path) == 1 else _child(data, box.body, box.end, *path[1:])
     return None
 
 
@@ -84,12 +69,12 @@ def _table(data: bytes, box: tuple[int, int] | None, fields: str) -> list[tuple]
 
 
 def _video_track(moov: bytes) -> tuple[int, int] | None:
-    for kind, body, end in _boxes(moov):
-        if kind != b"trak":
+    for box in iter_boxes(moov):
+        if box.kind != b"trak":
             continue
-        hdlr = _child(moov, body, end, b"mdia", b"hdlr")
+        hdlr = _child(moov, box.body, box.end, b"mdia", b"hdlr")
         if hdlr is not None and moov[hdlr[0] + 8 : hdlr[0] + 12] == b"vide":
-            return body, end
+            return box.body, box.end
     return None
 
 
