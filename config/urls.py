@@ -10,6 +10,6 @@ urlpatterns = [
     # The dialects keep the paths of the services they mirror (no two of them share a path).
     *(path("", include(dialect.urls)) for dialect in DIALECTS),
     # bunny's resumable uploads (TUS), beside its Stream API
-    path("", include("media_platform.api.tus.urls")),
+    path("", include("media_platform.api.bunny.tus.urls")),
     path("", include("media_platform.playback.urls")),
 ]

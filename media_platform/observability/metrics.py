@@ -114,18 +114,18 @@ def _families(fields: dict[str, float]):
         name, label, part = field.split("|", 2)
         grouped.setdefault((name, label), {})[part] = value
     for key, (metric, help_text, buckets) in HISTOGRAMS.items():
-        family = HistogramMetricFamily(metric, help_text, labels=["rendition"])
+        histogram = HistogramMetricFamily(metric, help_text, labels=["rendition"])
         for (name, label), parts in sorted(grouped.items()):
             if name == key:
                 counts = [(str(float(b)), parts.get(str(b), 0)) for b in buckets] + [("+Inf", parts.get("count", 0))]
-                family.add_metric([label], counts, sum_value=parts.get("sum", 0))
-        yield family
+                histogram.add_metric([label], counts, sum_value=parts.get("sum", 0))
+        yield histogram
     for key, (metric, help_text, label_name) in COUNTERS.items():
-        family = CounterMetricFamily(metric, help_text, labels=[label_name])
+        counter = CounterMetricFamily(metric, help_text, labels=[label_name])
         for (name, label), parts in sorted(grouped.items()):
             if name == key:
-                family.add_metric([label], parts.get("sum", 0))
-        yield family
+                counter.add_metric([label], parts.get("sum", 0))
+        yield counter
 
 
 class SharedCollector:

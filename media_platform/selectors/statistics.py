@@ -90,7 +90,9 @@ def video_heatmap(*, video: Video) -> dict[str, int]:
     """Segment index → share of the most-watched segment's sessions (0–100), for every segment of
     the video: 100 is the most watched, 0 never fetched. Empty until something was watched."""
     heatmap = PlaybackHeatmap.objects.filter(video=video).first()
-    counts = {int(k): int(v) for k, v in (heatmap.segments if heatmap else {}).items()}
+    if heatmap is None:
+        return {}
+    counts = {int(k): int(v) for k, v in heatmap.segments.items()}
     peak = max(counts.values(), default=0)
     if not peak:
         return {}

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.db.models import Prefetch, QuerySet
 
 from media_platform.models import EncodingOutput, Library, Video
@@ -33,7 +35,12 @@ def video_list(
     return queryset.order_by(ORDERINGS.get((order_by or "date").lower(), "-date_uploaded"), "-id")
 
 
-def video_mp4_outputs(video: Video) -> list[dict]:
+class Mp4Output(TypedDict):
+    rendition: str
+    path: str
+
+
+def video_mp4_outputs(video: Video) -> list[Mp4Output]:
     """The MP4 fallbacks of the video's newest finished encode: [{"rendition", "path"}], by path."""
     newest = video.processes.filter(status__in=["FINISHED", "PARTIALLY_FAILED"]).order_by("-created_at").first()
     if newest is None or not video.has_mp4_fallback:

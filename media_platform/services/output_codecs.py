@@ -13,8 +13,10 @@ import subprocess
 
 from django.conf import settings
 
+from media_platform.engine.spec import VideoCodec
+
 CODECS = ("x264", "vp9", "hevc", "av1")  # by EncoderOutputCodec number
-ENGINE_CODECS = {"x264": "h264", "vp9": "vp9", "hevc": "h265", "av1": "av1"}
+ENGINE_CODECS: dict[str, VideoCodec] = {"x264": "h264", "vp9": "vp9", "hevc": "h265", "av1": "av1"}
 ENCODERS = {"x264": "libx264", "vp9": "libvpx-vp9", "hevc": "libx265", "av1": "libsvtav1"}
 # ffprobe's codec names of the outputs → bunny's
 PROBED = {"h264": "x264", "vp9": "vp9", "hevc": "hevc", "av1": "av1"}

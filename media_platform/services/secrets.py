@@ -3,9 +3,11 @@ entries of FIELD_ENCRYPTION_KEY) can be dropped after a rotation."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from media_platform.crypto import SecretUnreadable, reencrypt
 from media_platform.models import EncodingJob, EncodingProcess, Library, WebhookDelivery
@@ -40,7 +42,7 @@ def _spec(spec: dict) -> dict:
 
 
 # Each table: the fields that hold secrets, and how to reseal each one.
-TABLES = [
+TABLES: list[tuple[type[models.Model], dict[str, Callable[[Any], Any]]]] = [
     (Library, {"webhook_secret_encrypted": reencrypt, "api_key_encrypted": reencrypt}),
     (WebhookDelivery, {"headers_encrypted": reencrypt}),
     (EncodingProcess, {"callback_headers_encrypted": reencrypt, "source": _location, "destination": _location}),
@@ -52,7 +54,7 @@ def secrets_rotate() -> Rotation:
     """Reseal row by row; a row whose secret no configured key opens is left as it was, named."""
     rotation = Rotation()
     for model, fields in TABLES:
-        for row in model.objects.only("pk", *fields).iterator(chunk_size=500):
+        for row in model._default_manager.only("pk", *fields).iterator(chunk_size=500):
             try:
                 values = {name: reseal(getattr(row, name)) for name, reseal in fields.items()}
             except SecretUnreadable:
@@ -61,6 +63,6 @@ def secrets_rotate() -> Rotation:
             changed = {name: value for name, value in values.items() if value != getattr(row, name)}
             if changed:
                 with transaction.atomic():
-                    model.objects.filter(pk=row.pk).update(**changed)
+                    model._default_manager.filter(pk=row.pk).update(**changed)
                 rotation.rewritten += 1
     return rotation

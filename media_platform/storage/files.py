@@ -11,13 +11,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import TYPE_CHECKING, BinaryIO, Protocol, cast
 
 from botocore.exceptions import ClientError
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
 
 from . import transfer
+
+if TYPE_CHECKING:
+    from storages.backends.s3 import S3Storage
 
 CHUNK = 1024 * 1024
 
@@ -47,10 +50,16 @@ def is_local(store: Storage) -> bool:
     return isinstance(store, FileSystemStorage)
 
 
+class ByteStream(Protocol):
+    """All HashingReader needs of what it reads: a request body, an open file, a storage's File."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+
 class HashingReader(io.RawIOBase):
     """Reads a stream once, in order, hashing and counting; refuses to seek so storages stream it."""
 
-    def __init__(self, stream: BinaryIO, max_bytes: int | None):
+    def __init__(self, stream: ByteStream, max_bytes: int | None):
         self.stream, self.max_bytes = stream, max_bytes
         self.sha256 = hashlib.sha256()
         self.size = 0
@@ -180,20 +189,31 @@ def _move_into(store: Storage, path: Path, name: str) -> tuple[str, int]:
     return name, size
 
 
+def _s3_storage(store: Storage) -> S3Storage:
+    """Storage that is not local files is django-storages' S3 (MinIO, R2… speak the same API)."""
+    from storages.backends.s3 import S3Storage
+
+    if not isinstance(store, S3Storage):
+        raise TypeError(f"unsupported storage {type(store).__name__}: local files (FileSystemStorage) or S3 only")
+    return store
+
+
 def _s3(store: Storage):
     """The S3 storage's client (thread-safe, shared by the transfer threads), bucket, and the key
     it gives a name (django-storages adds its `location` prefix)."""
     from storages.utils import clean_name
 
-    return store.connection.meta.client, store.bucket_name, lambda name: store._normalize_name(clean_name(name))
+    s3 = _s3_storage(store)
+    return s3.connection.meta.client, s3.bucket_name, lambda name: s3._normalize_name(clean_name(name))
 
 
 def _write_parameters(store: Storage, name: str) -> dict:
     """What django-storages' own save would send: its object parameters and default ACL, with the
     content type the playback URLs use."""
-    params = {"ContentType": transfer.content_type(name), **store.get_object_parameters(name)}
-    if store.default_acl and "ACL" not in params:
-        params["ACL"] = store.default_acl
+    s3 = _s3_storage(store)
+    params = {"ContentType": transfer.content_type(name), **s3.get_object_parameters(name)}
+    if s3.default_acl and "ACL" not in params:
+        params["ACL"] = s3.default_acl
     return params
 
 

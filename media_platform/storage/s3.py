@@ -51,7 +51,9 @@ class S3Location:
 
     @property
     def request_named_endpoint(self) -> bool:
-        return bool(self.endpoint) and not _same_endpoint(self.endpoint, settings.S3_ENDPOINT_URL)
+        if not self.endpoint:
+            return False
+        return not _same_endpoint(self.endpoint, settings.S3_ENDPOINT_URL)
 
     def client(self):
         """A client for this location only. A request-named endpoint is checked against the SSRF

@@ -51,7 +51,7 @@ def parse_size(value: str | None, header: str) -> int:
 def parse_metadata(value: str | None) -> dict[str, bytes]:
     """`key base64,key base64,key`: keys unique, without spaces or commas; values Base64 (may be empty)."""
     pairs: dict[str, bytes] = {}
-    if not (value or "").strip():
+    if value is None or not value.strip():
         return pairs
     for item in value.split(","):
         key, _, encoded = item.strip().partition(" ")

@@ -1,9 +1,10 @@
-"""The video changelist at scale: 10,000 videos render one page fast, in a fixed number of queries."""
+"""The video changelist at scale: 10,000 videos render one page in a fixed number of queries, reading
+one page of rows without the big columns. (How fast that is, is a benchmark's question.)"""
 
 from __future__ import annotations
 
 import random
-import time
+import re
 from datetime import timedelta
 
 import pytest
@@ -19,6 +20,8 @@ from media_platform.status import VideoStatus
 
 pytestmark = pytest.mark.django_db
 URL = reverse("admin:media_platform_video_changelist")
+# What selectors.admin.video_admin_list leaves in the database: no row of the list shows them.
+BIG_COLUMNS = {"source_info", "chapters", "moments", "meta_tags", "description"}
 
 
 def fill(library, count: int) -> None:
@@ -50,53 +53,76 @@ def fill(library, count: int) -> None:
     )
 
 
-def timed_get(client, url):
-    started = time.perf_counter()
-    response = client.get(url)
-    return response, time.perf_counter() - started
+def get_with_queries(client, url):
+    """The response and the SQL of every query it made."""
+    reset_queries()  # the request_started signal clears the log, which would shift the captured slice
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    return response, [query["sql"] for query in captured.captured_queries]
 
 
-def test_ten_thousand_videos_render_a_page_fast_in_constant_queries(
-    admin_client, library, django_assert_max_num_queries
-):
+def row_query(queries: list[str]) -> str:
+    """The one query that reads the page's videos (the others count them, or serve the session)."""
+    selects = [sql for sql in queries if sql.startswith('SELECT "media_platform_video"."id"')]
+    assert len(selects) == 1, selects
+    return selects[0]
+
+
+def selected_columns(sql: str) -> set[str]:
+    return set(re.findall(r'"media_platform_video"\."(\w+)"', sql.split(" FROM ")[0]))
+
+
+def test_ten_thousand_videos_render_one_page_in_constant_queries(admin_client, library):
     # given a small table, then one of 10,000 videos
     fill(library, 20)
     admin_client.get(URL)
-    reset_queries()  # the request_started signal clears the log, which would shift the captured slice
-    with CaptureQueriesContext(connection) as small:
-        assert admin_client.get(URL).status_code == 200
-    small_count = len(small.captured_queries)  # read now: the property slices the live log
+    _, small = get_with_queries(admin_client, URL)
     Video.objects.all().delete()
     fill(library, 10_000)
     admin_client.get(URL)  # warm templates and caches
-    reset_queries()
-    # when the first page is asked for
-    with django_assert_max_num_queries(small_count):
-        response, seconds = timed_get(admin_client, URL)
 
-    # then it is there, fast, and the query count did not grow with the table
+    # when the first page is asked for
+    response, queries = get_with_queries(admin_client, URL)
+
+    # then it is there, the query count did not grow with the table, and one page of rows is read
+    # without the big columns: what keeps the page as quick at 10,000 videos as at 20
     assert response.status_code == 200
     assert response.context["cl"].result_count == 10_000
-    rows = response.content.decode().count('class="action-checkbox"')
-    assert rows == 50
-    assert seconds < 0.5, f"the changelist took {seconds:.3f} s"
+    assert response.content.decode().count('class="action-checkbox"') == 50
+    assert len(queries) <= len(small), queries
+    rows = row_query(queries)
+    assert rows.endswith("LIMIT 50"), rows
+    assert not selected_columns(rows) & BIG_COLUMNS
+    if connection.vendor == "sqlite":  # the embedded default: the listing order walks an index, no sort
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + rows.replace("%", "%%"))
+            plan = " / ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "TEMP B-TREE" not in plan and "USING INDEX" in plan, plan
 
 
-def test_filters_sorting_search_and_query_stay_fast(admin_client, library):
+def test_filters_sorting_search_and_query_read_one_page_in_constant_queries(admin_client, library):
     fill(library, 10_000)
     admin_client.get(URL)
-    for params in (
-        "?status__exact=4",
-        "?has_errors=yes",
-        "?o=-5",
-        "?q=Video+0001",
-        "?date_uploaded__gte=2020-01-01&date_uploaded__lt=2100-01-01",
-        "?query=length+%3E+100+ORDER+BY+title",
-        "?query=title+LIKE+%27Video+01%25%27&library__id__exact=" + str(library.pk),
-    ):
-        response, seconds = timed_get(admin_client, URL + params)
+    _, plain = get_with_queries(admin_client, URL)
+    mine_01 = Video.objects.filter(library=library, title__startswith="Video 01")
+    for params, expected in (
+        ("?status__exact=4", Video.objects.filter(status=4)),
+        ("?has_errors=yes", Video.objects.filter(transcoding_messages__level=Severity.ERROR).distinct()),
+        ("?o=-5", Video.objects.all()),
+        ("?q=Video+0001", Video.objects.filter(title__icontains="Video 0001")),
+        ("?date_uploaded__gte=2020-01-01&date_uploaded__lt=2100-01-01", Video.objects.all()),
+        ("?query=length+%3E+100+ORDER+BY+title", Video.objects.filter(length__gt=100)),
+        (f"?query=title+LIKE+%27Video+01%25%27&library__id__exact={library.pk}", mine_01),
+    ):  # fmt: skip
+        response, queries = get_with_queries(admin_client, URL + params)
         assert response.status_code == 200, params
-        assert seconds < 0.8, f"{params} took {seconds:.3f} s"
+        assert response.context["cl"].result_count == expected.count(), params
+        # no filter, order or query adds a query, or reads more than a page of rows
+        assert len(queries) <= len(plain), (params, queries)
+        rows = row_query(queries)
+        if expected.count() > 50:
+            assert rows.endswith("LIMIT 50"), (params, rows)
+        assert not selected_columns(rows) & BIG_COLUMNS, params
 
 
 def test_changelist_shows_thumbnail_badge_bar_and_columns(admin_client, make_video):

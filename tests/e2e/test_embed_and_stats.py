@@ -10,7 +10,7 @@ from media_platform.jobs.maintenance import fold_playback_stats
 from tests.support.bunny import create_video
 from tests.support.workers import run_burst
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.workers, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -66,6 +66,7 @@ def test_a_failing_request_is_reported_to_sentry_without_the_library_key():
     assert all(b"library-key-0123456789" not in r.body for r in received)
 
 
+@pytest.mark.workers
 def test_a_worker_logs_json_lines_when_asked(tmp_path):
     env = {**subprocess_env(), "LOG_FORMAT": "json", "LOG_LEVEL": "INFO"}
     result = subprocess.run(

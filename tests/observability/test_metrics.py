@@ -31,6 +31,7 @@ def test_metrics_are_off_without_a_token_and_refused_with_a_wrong_one(client, se
     assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
 
 
+@pytest.mark.workers
 def test_each_renditions_encode_and_the_queues_are_counted(bunny, library_keys, clip, client, settings):
     # given a video encoded by a worker, and one more waiting in the queue
     settings.METRICS_TOKEN = TOKEN
@@ -62,6 +63,7 @@ def test_each_renditions_encode_and_the_queues_are_counted(bunny, library_keys, 
     assert metric(text, "media_platform_redis_up") == 1
 
 
+@pytest.mark.workers
 def test_webhook_failures_are_counted_by_dialect(library_keys, receiver, client, settings):
     # given a receiver that answers 500 and two attempts per delivery
     settings.METRICS_TOKEN, settings.WEBHOOK_MAX_ATTEMPTS, settings.WEBHOOK_BACKOFF_BASE = TOKEN, 2, 0.01

@@ -16,7 +16,7 @@ from bench.stack import start_stack
 from tests.support.postgres import start_postgres
 from tests.support.prometheus import metric
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.servers, pytest.mark.slow]
 TOKEN = "metrics-token-1234567890"
 
 

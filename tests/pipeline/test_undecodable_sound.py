@@ -13,7 +13,7 @@ from tests.support.media import decodes, ffprobe
 from tests.support.realworld import build
 from tests.support.workers import run_burst
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.ffmpeg, pytest.mark.workers, pytest.mark.django_db(transaction=True)]
 FINISHED, ERROR = 4, 5
 
 

@@ -79,6 +79,7 @@ def _delivery(library: Library, url: str) -> WebhookDelivery:
         )
 
 
+@pytest.mark.workers
 @pytest.mark.django_db(transaction=True)
 def test_a_webhook_whose_secret_cannot_be_decrypted_is_not_sent_and_says_why(old_key, receiver, library_keys):
     # given a delivery recorded under the old key, and a restart with a new key and no fallback
@@ -96,6 +97,7 @@ def test_a_webhook_whose_secret_cannot_be_decrypted_is_not_sent_and_says_why(old
     assert "cannot be decrypted" in delivery.attempt_log.get().error
 
 
+@pytest.mark.workers
 @pytest.mark.django_db(transaction=True)
 def test_with_the_old_key_as_a_fallback_the_webhook_goes_out_signed(old_key, receiver, library_keys):
     _delivery(library_keys.library, f"{receiver.url}/hook")
@@ -106,6 +108,7 @@ def test_with_the_old_key_as_a_fallback_the_webhook_goes_out_signed(old_key, rec
     assert request.headers["x-token"] == "client-token"
 
 
+@pytest.mark.workers
 @pytest.mark.django_db(transaction=True)
 def test_a_request_named_s3_location_whose_credentials_cannot_be_decrypted_fails_clearly(old_key, library_keys, s3):
     bucket = s3.bucket()
@@ -162,6 +165,7 @@ def test_rotate_secrets_names_the_rows_no_key_opens(old_key, library_keys, capsy
     assert f"Library {library_keys.id}" in capsys.readouterr().err
 
 
+@pytest.mark.workers
 @pytest.mark.django_db(transaction=True)
 def test_a_fetch_whose_queued_request_cannot_be_decrypted_fails_the_video_with_the_reason(old_key, bunny, library_keys):
     response = bunny.post(

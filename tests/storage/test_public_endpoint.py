@@ -12,15 +12,15 @@ import requests
 from media_platform.models import Video
 from tests.support.bunny import create_video, get_video, upload
 from tests.support.s3 import use_as_storage
-from tests.support.s3_proxy import start_public_s3
+from tests.support.s3_proxy import start_s3_proxy
 from tests.support.workers import run_burst
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.workers]
 
 
 @pytest.fixture
 def public_s3(s3):
-    public = start_public_s3(s3.port)
+    public = start_s3_proxy(s3.port, public=True)
     yield public
     public.stop()
 

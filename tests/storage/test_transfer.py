@@ -14,7 +14,7 @@ from media_platform.storage.s3 import S3Location
 from media_platform.storage.s3 import upload_tree as upload_tree_s3
 from media_platform.storage.transfer import publish_waves
 from tests.support.s3 import KEY, REGION, SECRET, storage_settings
-from tests.support.s3_recorder import start_s3_proxy
+from tests.support.s3_proxy import start_s3_proxy
 
 
 @pytest.mark.parametrize(

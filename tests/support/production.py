@@ -26,7 +26,7 @@ from tests.support import confine
 from tests.support.postgres import Postgres, create_database, start_postgres
 from tests.support.processes import kill_tree
 from tests.support.s3 import KEY, REGION, SECRET, S3Server, start_s3
-from tests.support.s3_proxy import PublicS3, start_public_s3
+from tests.support.s3_proxy import S3Proxy, start_s3_proxy
 
 # The roles as the image runs them; compose.yaml says the same (tests/deployment/test_compose.py).
 WEB = ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4",
@@ -70,7 +70,7 @@ class Role:
 class Production(Stack):
     postgres: Postgres | None = None
     s3: S3Server | None = None
-    public: PublicS3 | None = None
+    public: S3Proxy | None = None
     database_url: str = ""
     roles: dict[str, Role] = field(default_factory=dict)
     confined: bool = False
@@ -194,7 +194,7 @@ def _start_services(stack: Production, redis_port: int) -> None:
                  "--dir", str(stack.root / "redis")])  # fmt: skip
     wait_port(redis_port)
     stack.s3 = start_s3()
-    stack.public = start_public_s3(stack.s3.port)
+    stack.public = start_s3_proxy(stack.s3.port, public=True)
 
 
 def _environment(stack: Production, redis_port: int, settings: dict) -> dict:

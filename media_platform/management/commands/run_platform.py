@@ -3,6 +3,7 @@ user, a first library, RQ workers, the cron scheduler and the web server."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -23,6 +24,7 @@ from media_platform.models import Library
 from media_platform.services.libraries import library_create
 
 QUEUES = ["high", "default", "low", "webhooks"]
+QUICK_STOP_SECONDS = 5  # after the grace: for a quick stop, before the kill
 
 
 def _reachable(host: str, port: int) -> bool:
@@ -188,13 +190,30 @@ class Command(BaseCommand):
 
 
 def _terminate(children: list[subprocess.Popen], grace: float) -> None:
+    """SIGTERM asks for a graceful stop (a worker finishes its job, gunicorn its requests) within
+    `grace`; then SIGINT asks for a quick one (rq's cold shut-down kills its work horse and the
+    horse's ffmpeg, gunicorn's quick one its workers); whatever still runs is killed with its
+    process group (each child leads one, see _spawn). Killing the child alone would leave what it
+    started running on, holding the terminal and its files."""
+    _signal(children, signal.SIGTERM)
+    slow = _wait(children, grace)
+    _signal(slow, signal.SIGINT)
+    for child in _wait(slow, QUICK_STOP_SECONDS):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+
+
+def _signal(children: list[subprocess.Popen], number: int) -> None:
     for child in children:
         if child.poll() is None:
-            child.terminate()
-    deadline = time.time() + grace
+            child.send_signal(number)
+
+
+def _wait(children: list[subprocess.Popen], seconds: float) -> list[subprocess.Popen]:
+    """Those still running after `seconds` (for all of them together)."""
+    deadline = time.time() + seconds
     for child in children:
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             child.wait(timeout=max(0.1, deadline - time.time()))
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+    return [child for child in children if child.poll() is None]

@@ -70,6 +70,9 @@ def first_rung(
 ) -> tuple[list[tuple[int, Job]], ProgressRecorder]:
     """(the jobs left for the ladder, the recorder to run them with). Anything that goes wrong
     here leaves the ladder as it was: the first rendition is a bonus."""
+    video = process.video
+    if video is None:  # wants_first_rung asked for one: without a video nothing is published
+        return jobs, recorder
     index, hls = next((i, job) for i, job in jobs if isinstance(job, HlsJob))
     lowest = hls.renditions[0]
     alone = replace(
@@ -80,9 +83,9 @@ def first_rung(
     execution = execute([(index, alone)], info, source, outdir, Stage(recorder, 0.0, FIRST_SHARE))
     if execution.failed:
         return jobs, recorder
-    prefix = f"videos/{process.video.guid}/{process.public_id}-first"
+    prefix = f"videos/{video.guid}/{process.public_id}-first"
     upload_tree(outdir, prefix)
-    if not _publish(process, prefix, lowest.name):
+    if not _publish(process, video.pk, prefix, lowest.name):
         return jobs, recorder
     rest = replace(
         hls, renditions=hls.renditions[1:], mp4_fallback=tuple(n for n in hls.mp4_fallback if n != lowest.name)
@@ -95,9 +98,9 @@ def first_rung(
     return updated, Stage(recorder, FIRST_SHARE, 1 - FIRST_SHARE)
 
 
-def _publish(process: EncodingProcess, prefix: str, rendition: str) -> bool:
+def _publish(process: EncodingProcess, video_id: int, prefix: str, rendition: str) -> bool:
     with transaction.atomic():
-        video = Video.objects.select_for_update().get(pk=process.video_id)
+        video = Video.objects.select_for_update().get(pk=video_id)
         newest = EncodingProcess.objects.filter(video=video).order_by("-created_at", "-id").values("pk").first()
         if video.outputs_prefix or newest is None or newest["pk"] != process.pk:
             return False

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from media_platform.engine.ladder import build_ladder, mp4_fallback_names, parse_resolutions
 from media_platform.engine.names import safe_join
-from media_platform.engine.probe import SourceInfo
+from media_platform.engine.probe import SourceInfo, VideoStreamInfo
 from media_platform.engine.spec import (
     AnimationJob,
     DashJob,
@@ -43,7 +43,7 @@ def bunny_video_jobs(process: EncodingProcess, info: SourceInfo) -> list[Job]:
     thumbnail_ms = video.thumbnail_time if video is not None else None
     # AES-128: a new key per encode; the key URL is the platform's (services/pipeline/keys.py).
     encryption = Encryption(key=secrets.token_hex(16)) if library.encrypt_hls else None
-    codec_jobs = [] if encryption else codec_ladders(process, info, enabled)
+    codec_jobs = [] if encryption else codec_ladders(process, info.video, enabled)
     masters = tuple(f"{job.prefix}/{job.hls_master_name}" for job in codec_jobs)
     hls = HlsJob(renditions=tuple(ladder), mp4_fallback=mp4, encryption=encryption, codec_masters=masters)
     jobs: list[Job] = [
@@ -58,7 +58,7 @@ def bunny_video_jobs(process: EncodingProcess, info: SourceInfo) -> list[Job]:
     return jobs
 
 
-def codec_ladders(process: EncodingProcess, info: SourceInfo, enabled: list[str]) -> list[DashJob]:
+def codec_ladders(process: EncodingProcess, video: VideoStreamInfo, enabled: list[str]) -> list[DashJob]:
     """A fMP4/CMAF ladder per output codec beyond x264, in its own folder. Not for encrypted
     libraries: these ladders would play in the clear."""
     names = (process.recipe or {}).get("output_codecs")
@@ -72,7 +72,7 @@ def codec_ladders(process: EncodingProcess, info: SourceInfo, enabled: list[str]
         DashJob(
             prefix=name,
             renditions=tuple(
-                build_ladder(info.video, enabled, codec=ENGINE_CODECS[name], preset=settings.ENCODER_PRESET or None)
+                build_ladder(video, enabled, codec=ENGINE_CODECS[name], preset=settings.ENCODER_PRESET or None)
             ),
             hls_playlist=True,
             list_variants=True,

@@ -161,8 +161,8 @@ def _verify(process: EncodingProcess, info: SourceInfo, execution: Execution, ou
         decoded = max((i.video_duration or i.duration or 0 for i in media), default=None)
         expected = min(main.duration, info.video.duration) if info.video and info.video.duration else main.duration
         issues += check_encode(info, execution.main, decoded, expected)
-        for item in media:
-            issues += check_output_streams(item.video_duration, item.audio_duration)
+        for output in media:
+            issues += check_output_streams(output.video_duration, output.audio_duration)
     transcoding_messages_add(process=process, issues=issues)
     fatal = next((issue for issue in issues if issue.is_fatal), None)
     if fatal is not None:

@@ -41,9 +41,10 @@ def without_sound(info: SourceInfo) -> SourceInfo:
 
 
 def silent_if_needed(
-    attempt: Callable[[SourceInfo], Result], info: SourceInfo, outdir: Path, warn: Callable[[Issue], None]
+    attempt: Callable[[SourceInfo], Result], info: SourceInfo, outdir: Path, warn: Callable[[Issue], object]
 ) -> Result:
-    """`attempt(info)`; when its sound cannot be decoded, `warn` and `attempt` again without it."""
+    """`attempt(info)`; when its sound cannot be decoded, `warn` and `attempt` again without it.
+    What `warn` returns is ignored (a service that records the issue may return what it wrote)."""
     try:
         return attempt(info)
     except SoundUndecodable as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
 
 from django.db import transaction
@@ -80,8 +81,8 @@ def video_transcribe(
     video: Video,
     language: str | None = None,
     force: bool = False,
-    features: list[str] = (),
-    target_languages: list[str] = (),
+    features: Sequence[str] = (),
+    target_languages: Sequence[str] = (),
 ) -> None:
     if not force and was_transcribed(video):
         raise SmartRefused("The video was transcribed before: force=true transcribes it again.")

@@ -103,7 +103,7 @@ def _receive(upload: TusUpload, writer: LocalAppender | S3Appender, body: Body, 
     except BaseException:
         writer.discard()  # storage failed under us: nothing beyond the last record counts
         raise
-    if hasher is not None and (body.broken or hasher.digest() != checksum.digest):
+    if hasher is not None and checksum is not None and (body.broken or hasher.digest() != checksum.digest):
         writer.discard()
         raise BodyIncomplete() if body.broken else ChecksumMismatch()
     offset = _record(upload, writer, writer.take())

@@ -11,7 +11,7 @@ import requests
 from bench.stack import start_stack
 from tests.support.postgres import start_postgres
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.servers, pytest.mark.slow]
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ def packets(path) -> list[str]:
     return [line.rsplit(",", 1)[-1].strip() for line in result.stdout.splitlines() if not line.startswith("#")]
 
 
+@pytest.mark.workers
 def test_cleanup_deletes_a_resolution_and_the_video_follows(bunny, library_keys, ladder, client):
     base = f"/library/{library_keys.id}/videos/{ladder}"
     before = Video.objects.get(guid=ladder)
@@ -64,6 +65,7 @@ def test_cleanup_deletes_a_resolution_and_the_video_follows(bunny, library_keys,
     assert info["availableResolutions"] == ["360p"] and [m["resolution"] for m in info["mp4Resolutions"]] == ["360p"]
 
 
+@pytest.mark.workers
 def test_cleanup_of_mp4_files_and_the_original(bunny, library_keys, ladder):
     base = f"/library/{library_keys.id}/videos/{ladder}"
     original = Video.objects.get(guid=ladder).original_name
@@ -75,6 +77,7 @@ def test_cleanup_of_mp4_files_and_the_original(bunny, library_keys, ladder):
     assert bunny.post(f"{base}/reencode").status_code == 400  # nothing left to encode from
 
 
+@pytest.mark.workers
 def test_repackage_remuxes_without_reencoding(bunny, library_keys, ladder, client):
     base = f"/library/{library_keys.id}/videos/{ladder}"
     before = Video.objects.get(guid=ladder)
@@ -101,6 +104,7 @@ def test_repackage_without_outputs_is_refused(bunny, library_keys):
     assert response.status_code == 400 and response.json()["statusCode"] == 400
 
 
+@pytest.mark.workers
 def test_repackage_of_an_encrypting_library_is_refused(bunny, library_keys, ladder):
     library = library_keys.library
     library.encrypt_hls = True
@@ -110,6 +114,7 @@ def test_repackage_of_an_encrypting_library_is_refused(bunny, library_keys, ladd
     assert bunny.put(f"/library/{library_keys.id}/videos/{ladder}/outputs/vp9").status_code == 400
 
 
+@pytest.mark.workers
 def test_adding_an_output_codec_encodes_it_beside_x264(bunny, library_keys, ladder, client):
     base = f"/library/{library_keys.id}/videos/{ladder}"
     assert bunny.put(f"{base}/outputs/9").status_code == 400
@@ -138,6 +143,7 @@ def test_upload_refuses_an_unknown_output_codec(bunny, library_keys):
     assert response.status_code == 400 and "h266" in response.json()["message"]
 
 
+@pytest.mark.workers
 def test_play_data_is_public_unless_the_library_signs_its_urls(client, bunny, library_keys, ladder):
     path = f"/library/{library_keys.id}/videos/{ladder}/play"
     data = client.get(path).json()

@@ -18,7 +18,7 @@ from media_platform.models import Collection
 from tests.support.bunny import create_video, upload
 from tests.support.workers import run_burst
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.workers, pytest.mark.django_db(transaction=True)]
 # shared/ lies beside the repository (a worktree: beside the folder of worktrees).
 DOCUMENTS = [
     Path(settings.BASE_DIR).parent / "shared" / "reference" / "bunny-stream-openapi.yml",

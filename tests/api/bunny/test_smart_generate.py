@@ -36,6 +36,8 @@ def statuses(guid: str) -> list[int]:
     return [d.payload["Status"] for d in WebhookDelivery.objects.filter(video_guid=guid).order_by("id")]
 
 
+@pytest.mark.ffmpeg
+@pytest.mark.workers
 def test_transcribe_makes_captions_a_title_and_a_description(bunny, library, tmp_path):
     guid = encoded(bunny, library.id, make_speech_clip(tmp_path / "speech.mp4"))
     base = f"/library/{library.id}/videos/{guid}"
@@ -63,6 +65,8 @@ def test_transcribe_makes_captions_a_title_and_a_description(bunny, library, tmp
     assert bunny.post(f"{base}/transcribe?force=true", {}, format="json").status_code == 200
 
 
+@pytest.mark.ffmpeg
+@pytest.mark.workers
 def test_smart_generate_finds_chapters_and_moments_where_the_picture_changes(bunny, library, tmp_path):
     # given a silent video: six seconds of red, then six of a test pattern
     clip = tmp_path / "cut.mp4"

@@ -12,7 +12,7 @@ from tests.support.workers import run_burst
 from . import seed
 from .conftest import send, stored
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.ffmpeg, pytest.mark.workers, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_undecodable_sound_gives_a_silent_output_that_the_api_reports_silent(

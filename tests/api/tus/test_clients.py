@@ -69,6 +69,7 @@ def restart_web(stack) -> None:
     raise TimeoutError("the web server did not come back")
 
 
+@pytest.mark.servers
 def test_tuspy_resumes_after_the_web_server_restarts(stack, source):
     guid = stack.create_video("before")
     headers = presigned_headers(stack.library["id"], stack.library["apiKey"], guid)

@@ -43,6 +43,8 @@ def test_options_tells_clients_and_browsers_what_the_server_does(client):
         assert {"authorizationsignature", "authorizationexpire", "videoid", "libraryid", "upload-offset"} <= allowed
 
 
+@pytest.mark.ffmpeg
+@pytest.mark.workers
 def test_an_upload_is_created_resumed_and_completed(tus, payload):
     # when a client creates an upload with bunny's metadata
     response = tus.create(len(payload), metadata={"filetype": "video/mp4", "title": "Holiday ✓"})
@@ -174,6 +176,7 @@ def test_clients_without_patch_use_the_method_override(tus, payload):
     assert response.status_code == 204 and response["Upload-Offset"] == "300"
 
 
+@pytest.mark.workers
 def test_termination_removes_the_upload_and_its_bytes(tus, payload):
     location = tus.start(len(payload))
     tus.patch(location, payload[:2000], 0)

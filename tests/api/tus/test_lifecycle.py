@@ -21,7 +21,7 @@ from tests.support.bunny import get_video
 from tests.support.tus import sha256_of
 from tests.support.workers import run_burst
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.ffmpeg, pytest.mark.servers, pytest.mark.workers, pytest.mark.django_db(transaction=True)]
 
 
 def upload_row(location: str) -> TusUpload:

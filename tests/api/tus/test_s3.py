@@ -41,6 +41,8 @@ class Dropped(io.BytesIO):
         return super().read(min(size, self.at - self.tell()))
 
 
+@pytest.mark.ffmpeg
+@pytest.mark.workers
 def test_stretches_are_joined_on_the_server_into_the_original(tus, s3, bucket):
     payload = os.urandom(15 * MB)
     location = tus.start(len(payload))
@@ -66,6 +68,8 @@ def test_stretches_are_joined_on_the_server_into_the_original(tus, s3, bucket):
     assert s3.keys(bucket, f"originals/{tus.library_id}/{tus.guid}/") == [video.original_name]
 
 
+@pytest.mark.ffmpeg
+@pytest.mark.workers
 def test_a_small_upload_is_one_segment_and_one_object(tus, s3, bucket, payload):
     location = tus.start(len(payload))
     assert tus.patch(location, payload, 0).status_code == 204
@@ -82,6 +86,7 @@ def test_a_checksum_mismatch_leaves_no_object_behind(tus, s3, bucket, payload):
     assert tus.head(location)["Upload-Offset"] == "0"
 
 
+@pytest.mark.workers
 def test_termination_removes_the_segments(tus, s3, bucket, payload):
     location = tus.start(len(payload))
     tus.patch(location, payload[:MB], 0)
