@@ -47,7 +47,9 @@ def wait_finished(stack, guid: str, since: float, timeout: float) -> float:
 
 
 def cold_first_bytes(stack, guid: str, duration: float, args, prefetch: int) -> list[float]:
-    """First byte of segments nobody asked for yet, spaced past each other's prefetch."""
+    """First byte of segments nobody asked for yet, spaced past each other's prefetch. After each,
+    the viewer watches on through the prefetched segments (not timed), as a player would: so the
+    next sample finds the video's JIT slots free, as a viewer who seeks does."""
     count = int(duration // SEGMENT) + 1
     numbers = list(range(prefetch + 3, count, prefetch + 2))[: args.first_byte_samples]
     timings = []
@@ -57,6 +59,8 @@ def cold_first_bytes(stack, guid: str, duration: float, args, prefetch: int) -> 
         if status != 200:
             raise RuntimeError(f"{name} answered {status}")
         timings.append(seconds)
+        for following in range(number + 1, min(number + 1 + prefetch, count)):
+            first_byte(stack.base, guid, f"{args.rendition}/video{following}.ts")
     return timings
 
 
