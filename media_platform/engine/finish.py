@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import replace
@@ -47,15 +48,19 @@ from .plan import (
     Transcription,
 )
 from .plan.video_jobs import track_name
+from .spec import Encryption
 from .storyboard import storyboard_vtt
 
 # MPEG-TS timestamps tick at 90 kHz.
 MPEGTS_CLOCK = 90000
 
 
-def probe_streams(path: Path, ffprobe: str = "ffprobe") -> list[dict]:
+def probe_streams(path: Path, ffprobe: str = "ffprobe", *, aes: tuple[str, str] | None = None) -> list[dict]:
+    """The file's streams; with `aes` (key, IV in hex), of an AES-128 segment decrypted on the way
+    in (ffmpeg's crypto protocol). Ciphertext probed as it is reads as noise, or as a wrong codec."""
+    source = ["-key", aes[0], "-iv", aes[1], f"crypto:{path}"] if aes else [str(path)]
     result = subprocess.run(
-        [ffprobe, "-v", "error", "-print_format", "json", "-show_streams", str(path)],
+        [ffprobe, "-v", "error", "-print_format", "json", "-show_streams", *source],
         capture_output=True,
         text=True,
         timeout=60,
@@ -74,9 +79,20 @@ def _measure(workdir: Path, playlist: str) -> tuple[int, int, Path | None]:
     return peak, average, first
 
 
-def _codecs(first_segment: Path | None, ffprobe: str) -> str:
+def segment_key(encryption: Encryption | None, playlist: Path) -> tuple[str, str] | None:
+    """(key, IV) of the playlist's first segment: the job's IV, or else (as players do) the
+    segment's media sequence number."""
+    if encryption is None:
+        return None
+    if encryption.iv:
+        return encryption.key, encryption.iv.lower().removeprefix("0x")
+    found = re.search(r"^#EXT-X-MEDIA-SEQUENCE:(\d+)", playlist.read_text(), re.M)
+    return encryption.key, f"{int(found.group(1)) if found else 0:032x}"
+
+
+def _codecs(first_segment: Path | None, ffprobe: str, aes: tuple[str, str] | None = None) -> str:
     names = []
-    for stream in probe_streams(first_segment, ffprobe) if first_segment else []:
+    for stream in probe_streams(first_segment, ffprobe, aes=aes) if first_segment else []:
         if stream.get("codec_type") == "video":
             names.append(video_codec_string(stream.get("codec_name", ""), stream.get("profile"), stream.get("level")))
         elif stream.get("codec_type") == "audio":
@@ -94,10 +110,12 @@ def write_master(workdir: Path, finisher: HlsMaster, ffprobe: str = "ffprobe") -
     audio_codec = ""
     if finisher.audio_playlist:
         audio_peak, audio_average, first_audio = _measure(workdir, finisher.audio_playlist)
-        audio_codec = _codecs(first_audio, ffprobe)
+        audio_codec = _codecs(first_audio, ffprobe, segment_key(finisher.encryption, workdir / finisher.audio_playlist))
     variants = []
     for variant in finisher.variants:
-        variants.append(_variant_stream(workdir, master_dir, variant, ffprobe, audio_peak, audio_average, audio_codec))
+        variants.append(
+            _variant_stream(workdir, master_dir, variant, ffprobe, audio_peak, audio_average, audio_codec, finisher)
+        )
     audio_uri = os.path.relpath(workdir / finisher.audio_playlist, master_dir) if finisher.audio_playlist else None
     media = _write_subtitles(workdir, master_dir, finisher, ffprobe)
     (workdir / finisher.path).write_text(master_playlist(variants, audio_uri, media))
@@ -116,15 +134,16 @@ def _first_timestamp(workdir: Path, finisher: HlsMaster, ffprobe: str) -> tuple[
     """(the first video segment's first MPEG-TS timestamp, the video's length) from the first variant."""
     if not finisher.variants:
         return None, 0.0
-    return _playlist_start(workdir / finisher.variants[0].playlist, ffprobe)
+    playlist = workdir / finisher.variants[0].playlist
+    return _playlist_start(playlist, ffprobe, segment_key(finisher.encryption, playlist))
 
 
-def _playlist_start(playlist: Path, ffprobe: str) -> tuple[int | None, float]:
+def _playlist_start(playlist: Path, ffprobe: str, aes: tuple[str, str] | None = None) -> tuple[int | None, float]:
     segments = parse_segments(playlist.read_text())
     length = sum(s.duration for s in segments)
     if not segments or not segments[0].uri.endswith(".ts"):
         return None, length
-    for stream in probe_streams(playlist.parent / segments[0].uri, ffprobe):
+    for stream in probe_streams(playlist.parent / segments[0].uri, ffprobe, aes=aes):
         if stream.get("codec_type") == "video" and stream.get("start_time") not in (None, "N/A"):
             return round(float(stream["start_time"]) * MPEGTS_CLOCK), length
     return None, length
@@ -259,9 +278,10 @@ def _variant_stream(
     audio_peak: int,
     audio_average: int,
     audio_codec: str,
+    finisher: HlsMaster,
 ) -> VariantStream:
     peak, average, first = _measure(workdir, variant.playlist)
-    codecs = _codecs(first, ffprobe)
+    codecs = _codecs(first, ffprobe, segment_key(finisher.encryption, workdir / variant.playlist))
     if audio_codec:
         codecs = f"{codecs},{audio_codec}"
     return VariantStream(

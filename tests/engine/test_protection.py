@@ -13,8 +13,8 @@ import imageio_ffmpeg
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from media_platform.engine.finish import apply_finishers
-from media_platform.engine.hls import parse_segments
+from media_platform.engine.finish import apply_finishers, probe_streams, segment_key
+from media_platform.engine.hls import parse_segments, video_codec_string
 from media_platform.engine.ladder import build_ladder
 from media_platform.engine.mp4boxes import find_all, iter_boxes, tenc_key_ids
 from media_platform.engine.mpd import CENC, COMMON_SYSTEM, MPD, pssh_system
@@ -136,6 +136,27 @@ def test_aes_segments_all_use_the_playlists_key(aes):
     segments = parse_segments(playlist.read_text())
     assert len(segments) >= 3
     assert playlist.read_text().count("#EXT-X-KEY") == 1
+
+
+@pytest.mark.ffmpeg
+def test_the_aes_master_names_the_codecs_of_the_decrypted_segments(aes):
+    # Ciphertext probed as it is reads as nothing, or by chance as another codec ("h263"): the
+    # finisher probes the first segment through its key, so CODECS is what the segment holds.
+    (master,) = [m for m in aes.rglob("*.m3u8") if "#EXT-X-STREAM-INF" in m.read_text()]
+    first = sorted((aes / "240p").glob("*.ts"))[0]
+    streams = probe_streams(first, aes=(KEY, IV))
+    video = next(s for s in streams if s["codec_type"] == "video")
+    expected = video_codec_string(video["codec_name"], video.get("profile"), video.get("level"))
+    assert video["codec_name"] == "h264" and not probe_streams(first)
+    assert f'CODECS="{expected},mp4a.40.2"' in master.read_text()
+
+
+def test_without_an_iv_a_segment_is_opened_with_its_media_sequence_number(tmp_path):
+    playlist = tmp_path / "video.m3u8"
+    playlist.write_text("#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:7\n#EXTINF:4,\nvideo7.ts\n")
+    assert segment_key(Encryption(key=KEY), playlist) == (KEY, f"{7:032x}")
+    assert segment_key(Encryption(key=KEY, iv="0x" + IV.upper()), playlist) == (KEY, IV)
+    assert segment_key(None, playlist) is None
 
 
 # --- CENC ---------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..names import safe_join
-from ..spec import Cenc, Job
+from ..spec import Cenc, Encryption, Job
 from ..transforms import Geometry, apply_transformations
 from .graph import Graph, apply_steps
 
@@ -64,6 +64,7 @@ class HlsMaster:
     variants: tuple[HlsVariant, ...]
     audio_playlist: str | None = None
     subtitles: tuple[HlsSubtitle, ...] = ()
+    encryption: Encryption | None = None  # AES-128 segments: probed through their key, not as they are
 
 
 @dataclass(frozen=True)

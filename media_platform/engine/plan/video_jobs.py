@@ -192,7 +192,7 @@ def build_hls(job: HlsJob, index: int, graph: Graph, branch: Branch) -> Built:
     master = join(job.prefix, job.playlist_name)
     files.append(PlannedFile(index, master, "master"))
     subtitles = hls_subtitles(job, index, graph, branch, files)
-    finisher = HlsMaster(index, master, tuple(variants), audio_playlist, subtitles)
+    finisher = HlsMaster(index, master, tuple(variants), audio_playlist, subtitles, job.encryption)
     frames = expected_frames(renditions[0], graph, branch.geometry.duration) if renditions else None
     dumps = (f".work/{index}-hls-key",) if key_info else ()
     finishers: list[Finisher] = [finisher, *mp4s]
