@@ -174,6 +174,7 @@ def start_stack(
     *,
     workers: int = 1,
     web_workers: int = 2,
+    web_threads: int = 8,
     web_worker_class: str = "gthread",
     web_log: Path | None = None,
     worker_cpus: list[str] | None = None,
@@ -191,7 +192,7 @@ def start_stack(
         [PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{web_port}",
          "--workers", str(web_workers), "--worker-class", web_worker_class, "--timeout", "3600",
          # (gunicorn turns a sync worker with threads into a gthread one)
-         *(["--threads", "8"] if web_worker_class == "gthread" else [])],
+         *(["--threads", str(web_threads)] if web_worker_class == "gthread" else [])],
         log=web_log,
     )  # fmt: skip
     wait_port(web_port)

@@ -98,6 +98,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, nargs="+", default=[16, 2])
     parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
     parser.add_argument("--database", default="postgres", choices=["postgres", "sqlite"])
+    parser.add_argument("--web-workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gthread worker")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk (make bench installs it)")
@@ -114,7 +116,13 @@ def main() -> None:
 
 
 def measure(args, env: dict) -> list[dict]:
-    stack = start_stack(workers=0, web_workers=2, web_worker_class=args.worker_class, extra_env=env)
+    stack = start_stack(
+        workers=0,
+        web_workers=args.web_workers,
+        web_threads=args.threads,
+        web_worker_class=args.worker_class,
+        extra_env=env,
+    )
     try:
         library, key = stack.library["id"], stack.library["apiKey"]
         guid = stack.manage("shell", "-c", POPULATE.format(library=library, count=args.videos)).strip().splitlines()[-1]
@@ -145,11 +153,13 @@ def report(args, results: list[dict]) -> None:
     if "kept" in judged:
         p99, rps = milliseconds(judged["kept"]["p99"]), judged["kept"]["rps"]
         met = p99 < TARGET_MS and rps >= 2 * BASELINE_RPS
-        print(f"list 100, 16 connections, {args.database}, {args.worker_class}: {rps:.0f} req/s "
+        server = f"{args.web_workers} {args.worker_class} × {args.threads}"
+        print(f"list 100, 16 connections, {args.database}, {server}: {rps:.0f} req/s "
               f"= {rps / judged['rendered']['rps']:.2f} × rendered each time in this run "
               f"(target ≥ {2 * BASELINE_RPS:.0f}, twice the {BASELINE_RPS:.0f} of before), "
               f"p99 {p99:.1f} ms (target < {TARGET_MS:g}): {'met' if met else 'NOT met'}")  # fmt: skip
-    summary = {"videos": args.videos, "database": args.database, "worker_class": args.worker_class, "runs": results}
+    summary = {"videos": args.videos, "database": args.database, "worker_class": args.worker_class,
+               "web_workers": args.web_workers, "threads": args.threads, "runs": results}  # fmt: skip
     print(f"results: {write_results('api', summary)}")
 
 
