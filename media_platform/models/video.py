@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from media_platform.status import VideoStatus
 
+MAX_THUMBNAIL_TIME_MS = 2**31 - 1  # what Video.thumbnail_time (an IntegerField) holds on every database
+
 
 class Video(models.Model):
     """A video as bunny's VideoModel describes it, plus where its original and outputs live."""

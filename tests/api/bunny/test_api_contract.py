@@ -201,3 +201,21 @@ def test_the_direct_video_representation_equals_drfs_generic_one(bunny, library_
     video = video_queryset().get(pk=video.pk)
     generic = drf.ModelSerializer.to_representation(VideoModel(), video)
     assert VideoModel(video).data == generic
+
+
+def test_a_thumbnail_time_beyond_what_the_database_holds_is_a_400_not_a_500(bunny, library_keys):
+    # Schemathesis found it on PostgreSQL: 2.1e22 ms went to the INSERT and came back "integer out of range".
+    from media_platform.models import Video
+
+    base = f"/library/{library_keys.id}"
+    huge = 21393660530394363068416
+    created = bunny.post(f"{base}/videos", {"title": "t", "thumbnailTime": huge}, format="json")
+    source = {"url": "https://example.com/a.mp4"}
+    fetched = bunny.post(f"{base}/videos/fetch?thumbnailTime={huge}", source, format="json")
+    for response in (created, fetched):
+        assert response.status_code == 400 and response.json()["success"] is False
+        assert "thumbnailTime" in response.json()["message"]
+    assert not Video.objects.filter(library_id=library_keys.id).exists()
+    ok = bunny.post(f"{base}/videos", {"title": "t", "thumbnailTime": 2**31 - 1}, format="json")
+    assert ok.status_code == 200
+    assert Video.objects.get(guid=ok.json()["guid"]).thumbnail_time == 2**31 - 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from media_platform.api.bunny.base import is_uuid
 from media_platform.models import Collection, Library
+from media_platform.models.video import MAX_THUMBNAIL_TIME_MS
 from media_platform.tus.protocol import ProtocolError, metadata_text
 
 
@@ -19,7 +20,7 @@ def bunny_metadata(library: Library, pairs: dict[str, bytes]) -> dict:
             raise ProtocolError(400, f"Collection {collection_id[:40]!r} is not in this library.")
         details["collection"] = collection
     if thumbnail_time := metadata_text(pairs, "thumbnailTime"):
-        if not thumbnail_time.isdigit() or int(thumbnail_time) > 2**31 - 1:
+        if not thumbnail_time.isdigit() or int(thumbnail_time) > MAX_THUMBNAIL_TIME_MS:
             raise ProtocolError(400, "thumbnailTime must be milliseconds (a non-negative integer).")
         details["thumbnail_time"] = int(thumbnail_time)
     return details

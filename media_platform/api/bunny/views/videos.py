@@ -14,6 +14,7 @@ from media_platform.api.common.pagination import int_param, paginate
 from media_platform.api.common.streams import body_stream
 from media_platform.engine.ladder import parse_resolutions
 from media_platform.models import Collection
+from media_platform.models.video import MAX_THUMBNAIL_TIME_MS
 from media_platform.selectors.libraries import library_content_version
 from media_platform.selectors.videos import video_list, video_queryset
 from media_platform.services import videos as video_services
@@ -36,7 +37,9 @@ class VideosApi(BunnyApiView):
     class CreateInput(serializers.Serializer):
         title = serializers.CharField(min_length=1, max_length=500)
         collectionId = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-        thumbnailTime = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+        thumbnailTime = serializers.IntegerField(
+            required=False, allow_null=True, min_value=0, max_value=MAX_THUMBNAIL_TIME_MS
+        )
 
     @extend_schema(
         operation_id="Video_List",
@@ -184,6 +187,11 @@ class VideoFetchApi(BunnyApiView):
         headers = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, allow_null=True)
         title = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=500)
 
+    class FetchQuery(serializers.Serializer):
+        thumbnailTime = serializers.IntegerField(
+            required=False, allow_null=True, min_value=0, max_value=MAX_THUMBNAIL_TIME_MS
+        )
+
     @extend_schema(
         operation_id="Video_FetchNewVideo",
         request=FetchInput,
@@ -194,13 +202,14 @@ class VideoFetchApi(BunnyApiView):
         data = self.FetchInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        thumbnail_time = request.query_params.get("thumbnailTime")
+        query = self.FetchQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
         video = video_services.video_fetch(
             library=self.library,
             url=values["url"],
             headers=values.get("headers") or {},
             title=values.get("title") or None,
             collection=_collection(self, request.query_params.get("collectionId")),
-            thumbnail_time=int(thumbnail_time) if thumbnail_time and thumbnail_time.isdigit() else None,
+            thumbnail_time=query.validated_data.get("thumbnailTime"),
         )
         return ok(id=str(video.guid))
