@@ -33,7 +33,7 @@ def foreign_key(request, video: Video) -> bool:
     library's key reaches only its library), though no key at all may be fine."""
     key = request.headers.get("AccessKey", "").strip()
     found = library_by_key(key) if key else None
-    return bool(key) and (found is None or found[0].pk != video.library_id)
+    return bool(key) and (found is None or found.library.pk != video.library_id)
 
 
 def play_allowed(request, video: Video) -> bool:

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
-from media_platform.models import Library
 from media_platform.selectors.libraries import library_by_key
 from media_platform.services.libraries import library_remember_key
 
 
-@dataclass(frozen=True)
-class LibraryAuth:
-    library: Library
-    read_only: bool
-
-
 class LibraryKeyAuthentication(BaseAuthentication):
-    """Subclasses say where the key is; request.auth becomes a LibraryAuth."""
+    """Subclasses say where the key is; request.auth becomes the KeyedLibrary."""
 
     scheme_name = "ApiKey"
 
@@ -33,10 +24,9 @@ class LibraryKeyAuthentication(BaseAuthentication):
         found = library_by_key(key)
         if found is None:
             raise exceptions.AuthenticationFailed("The API key is not valid.")
-        library, read_only = found
-        if not read_only and not library.api_key_encrypted:
-            library_remember_key(library=library, key=key)
-        return (None, LibraryAuth(library, read_only))
+        if not found.read_only and not found.library.api_key_encrypted:
+            library_remember_key(library=found.library, key=key)
+        return (None, found)
 
     def authenticate_header(self, request) -> str:
         return self.scheme_name  # makes DRF answer 401, not 403, when the key is missing

@@ -17,9 +17,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from media_platform.models import EncodingProcess, Library
+from media_platform.selectors.libraries import KeyedLibrary
 from media_platform.selectors.processes import process_get
 
-from .auth import LibraryAuth
 from .permissions import KeyCanWrite
 
 
@@ -53,8 +53,12 @@ class LibraryApiView(DialectApiView):
         return exceptions.PermissionDenied()
 
     @property
+    def keyed(self) -> KeyedLibrary:
+        return cast(KeyedLibrary, self.request.auth)  # what the library-key authentications set
+
+    @property
     def library(self) -> Library:
-        return cast(LibraryAuth, self.request.auth).library  # what the library-key authentications set
+        return self.keyed.library
 
     def get_process(self, public_id: str, **options: Any) -> EncodingProcess:
         process = process_get(library=self.library, dialect=self.dialect, public_id=public_id, **options)

@@ -9,9 +9,9 @@ from unittest import mock
 import django_rq
 import pytest
 
-from media_platform.api.common.auth import LibraryAuth
 from media_platform.api.slashed.limits import LibraryRateThrottle
 from media_platform.models import EncodingProcess
+from media_platform.selectors.libraries import KeyedLibrary
 from media_platform.services.libraries import library_create
 from media_platform.status import ProcessStatus
 
@@ -175,7 +175,7 @@ def test_requests_beyond_the_rate_limit_are_429_with_retry_after(slashed, librar
 
 def test_the_rate_limit_is_exact_under_concurrency(library_keys):
     library_keys.library.requests_per_minute = 25
-    request = SimpleNamespace(auth=LibraryAuth(library_keys.library, False))
+    request = SimpleNamespace(auth=KeyedLibrary(library_keys.library, False, 0))
     allowed = []
 
     def hit():

@@ -15,7 +15,6 @@ from media_platform.api.common.streams import body_stream
 from media_platform.engine.ladder import parse_resolutions
 from media_platform.models import Collection
 from media_platform.models.video import MAX_THUMBNAIL_TIME_MS
-from media_platform.selectors.libraries import library_content_version
 from media_platform.selectors.videos import video_list, video_queryset
 from media_platform.services import videos as video_services
 from media_platform.services.jit import jit_prepare
@@ -70,7 +69,7 @@ class VideosApi(BunnyApiView):
         if settings.BUNNY_LIST_CACHE_PAGES <= 0 or not plain or connection.in_atomic_block:
             return Response(self._page(*query))
         key = (self.library.pk, *query)
-        version = library_content_version(library_id=self.library.pk)  # before the page: see page_cache
+        version = self.keyed.content_version  # read before the page: see page_cache
         body = page_get(key, version)
         if body is None:
             body = JSONRenderer().render(self._page(*query), "application/json", self.get_renderer_context())
