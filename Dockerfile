@@ -29,5 +29,5 @@ USER media
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", \
-     "--worker-class", "gthread", "--threads", "8", "--timeout", "3600"]
+# gthread workers, one process per core, eight threads each: gunicorn.conf.py (WEB_CONCURRENCY)
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000"]

@@ -173,9 +173,9 @@ def platform_env(root: Path, redis_port: int) -> dict:
 def start_stack(
     *,
     workers: int = 1,
-    web_workers: int = 2,
-    web_threads: int = 8,
-    web_worker_class: str = "gthread",
+    web_workers: int | None = None,
+    web_threads: int | None = None,
+    web_worker_class: str | None = None,
     web_log: Path | None = None,
     worker_cpus: list[str] | None = None,
     extra_env: dict | None = None,
@@ -188,11 +188,11 @@ def start_stack(
     wait_port(redis_port)
     stack.manage("migrate", "--noinput")
     stack.library = json.loads(stack.manage("create_library", "Benchmark").strip().splitlines()[-1])
+    # The production shape unless told otherwise: gunicorn.conf.py, read from ROOT, where it starts.
+    shape = {"--workers": web_workers, "--threads": web_threads, "--worker-class": web_worker_class}
     stack.spawn(
         [PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{web_port}",
-         "--workers", str(web_workers), "--worker-class", web_worker_class, "--timeout", "3600",
-         # (gunicorn turns a sync worker with threads into a gthread one)
-         *(["--threads", str(web_threads)] if web_worker_class == "gthread" else [])],
+         *(part for option, value in shape.items() if value is not None for part in (option, str(value)))],
         log=web_log,
     )  # fmt: skip
     wait_port(web_port)

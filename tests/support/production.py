@@ -29,8 +29,7 @@ from tests.support.s3 import KEY, REGION, SECRET, S3Server, start_s3
 from tests.support.s3_proxy import S3Proxy, start_s3_proxy
 
 # The roles as the image runs them; compose.yaml says the same (tests/deployment/test_compose.py).
-WEB = ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4",
-       "--worker-class", "gthread", "--threads", "8", "--timeout", "3600"]  # fmt: skip
+WEB = ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000"]  # its shape: gunicorn.conf.py
 ONE_SHOTS = {
     "bucket": ["python", "manage.py", "ensure_bucket"],
     "migrate": ["python", "manage.py", "migrate", "--noinput"],
@@ -49,10 +48,12 @@ BUCKET = "media"
 
 
 def local(command: list[str], web_port: int) -> list[str]:
-    """The image's command as run from this checkout: this Python, gunicorn as a module, the web
-    server bound to a free loopback port instead of the container's 0.0.0.0:8000."""
+    """The image's command as run from this checkout: this Python, gunicorn as a module with the
+    settings it finds in the image's working folder (each role here runs in a folder of its own),
+    the web server bound to a free loopback port instead of the container's 0.0.0.0:8000."""
     program, *args = command
-    head = {"python": [sys.executable], "gunicorn": [sys.executable, "-m", "gunicorn"]}[program]
+    gunicorn = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py")]
+    head = {"python": [sys.executable], "gunicorn": gunicorn}[program]
     swaps = {"manage.py": str(ROOT / "manage.py"), "0.0.0.0:8000": f"127.0.0.1:{web_port}"}
     return [*head, *(swaps.get(arg, arg) for arg in args)]
 

@@ -46,7 +46,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("RQ_WORKERS", "1")))
-        parser.add_argument("--web-workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+        parser.add_argument("--web-workers", type=int, help="web processes (default: gunicorn.conf.py's, a core each)")
 
     def handle(self, *args, **options):
         var = Path(settings.VAR_DIR)
@@ -136,14 +136,9 @@ class Command(BaseCommand):
             self._spawn(command, f"worker {number}")
 
     def _gunicorn(self, options) -> list[str]:
-        return [
-            sys.executable, "-m", "gunicorn", "config.wsgi:application",
-            "--bind", options["bind"],
-            "--workers", str(options["web_workers"]),
-            "--worker-class", "gthread", "--threads", "8",
-            "--timeout", "3600",  # uploads of big files take their time
-            "--access-logfile", "-",
-        ]  # fmt: skip
+        # the production shape and the access log: gunicorn.conf.py, in the folder it starts in
+        workers = ["--workers", str(options["web_workers"])] if options["web_workers"] else []
+        return [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", options["bind"], *workers]
 
     def _spawn(self, command: list[str], label: str, quiet: bool = False) -> subprocess.Popen:
         output = subprocess.DEVNULL if quiet else None
