@@ -46,3 +46,11 @@ class InputError(Exception):
     def __init__(self, issue: Issue):
         super().__init__(issue.message)
         self.issue = issue
+
+
+class FinishError(RuntimeError):
+    """A finisher could not assemble its output from the frames the encode left."""
+
+    def __init__(self, message: str, code: IssueCode = IssueCode.UNDEFINED):
+        super().__init__(message)
+        self.code = code

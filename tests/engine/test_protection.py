@@ -4,6 +4,7 @@ attacker without the key) would see them."""
 from __future__ import annotations
 
 import base64
+import os
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -11,11 +12,13 @@ from pathlib import Path
 
 import imageio_ffmpeg
 import pytest
+from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from media_platform.engine.finish import apply_finishers, probe_streams, segment_key
+from media_platform.engine.finish import apply_finishers
 from media_platform.engine.hls import parse_segments, video_codec_string
 from media_platform.engine.ladder import build_ladder
+from media_platform.engine.masters import PROBE_BYTES, decrypted_start, probe_streams, segment_key
 from media_platform.engine.mp4boxes import find_all, iter_boxes, tenc_key_ids
 from media_platform.engine.mpd import CENC, COMMON_SYSTEM, MPD, pssh_system
 from media_platform.engine.plan import plan_process
@@ -129,6 +132,8 @@ def test_aes_segments_are_unreadable_without_the_key_and_decode_with_it(aes):
     clear = aes / "clear.ts"
     clear.write_bytes(plain)
     assert frames_decoded("-i", str(clear)) > 0
+    # what the finisher probes (the key kept off ffprobe's command line): the same clear bytes
+    assert decrypted_start(segments[0], KEY, IV) == plain[:PROBE_BYTES]
 
 
 def test_aes_segments_all_use_the_playlists_key(aes):
@@ -204,3 +209,12 @@ def test_cenc_dash_names_the_key_id_in_the_mpd_and_its_init_segments(cenc):
     for init in (cenc / "dash").glob("init-*.m4s"):
         assert set(tenc_key_ids(init.read_bytes())) == {KID}
         assert len(find_all(init.read_bytes(), b"pssh")) == 2
+
+
+def test_a_long_encrypted_segment_is_probed_from_its_decrypted_start(tmp_path):
+    plain = os.urandom(PROBE_BYTES * 2 + 100)
+    padder = padding.PKCS7(128).padder()
+    encryptor = Cipher(algorithms.AES(bytes.fromhex(KEY)), modes.CBC(bytes.fromhex(IV))).encryptor()
+    segment = tmp_path / "long.ts"
+    segment.write_bytes(encryptor.update(padder.update(plain) + padder.finalize()) + encryptor.finalize())
+    assert decrypted_start(segment, KEY, IV) == plain[:PROBE_BYTES]

@@ -14,8 +14,9 @@ import pytest
 
 from media_platform.engine import speech
 from media_platform.engine.captions import CUE_TIMING, parse_timestamp, to_webvtt
-from media_platform.engine.finish import apply_finishers, with_subtitle_media
+from media_platform.engine.finish import apply_finishers
 from media_platform.engine.hls import SubtitleMedia
+from media_platform.engine.masters import with_subtitle_media
 from media_platform.engine.plan import EncodeContext, plan_process
 from media_platform.engine.probe import probe_file
 from media_platform.engine.runner import run_ffmpeg

@@ -16,8 +16,8 @@ from pathlib import Path
 from django.conf import settings
 
 from media_platform.engine.captions import CaptionError
-from media_platform.engine.finish import FinishError, add_master_subtitles
-from media_platform.engine.issues import Issue, IssueCode, Severity
+from media_platform.engine.issues import FinishError, Issue, IssueCode, Severity
+from media_platform.engine.masters import add_master_subtitles
 from media_platform.engine.names import UnsafeName, safe_join
 from media_platform.engine.probe import SourceInfo
 from media_platform.engine.spec import Job, SpeechToTextJob
