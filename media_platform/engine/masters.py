@@ -44,17 +44,19 @@ def probe_streams(path: Path, ffprobe: str = "ffprobe", *, aes: tuple[str, str] 
     """The file's streams; with `aes` (key, IV in hex), of an AES-128 segment: ciphertext probed as
     it is reads as noise, or as a wrong codec. The segment's start is decrypted here and handed to
     ffprobe on its standard input, so the key never shows in a process list."""
-    source, clear = (["pipe:0"], decrypted_start(path, *aes)) if aes else ([str(path)], None)
-    try:
-        result = subprocess.run(
-            [ffprobe, "-v", "error", "-print_format", "json", "-show_streams", *source],
-            input=clear,
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return []
+    source, clear = str(path), None
+    if aes:
+        try:
+            source, clear = "pipe:0", decrypted_start(path, *aes)
+        except OSError:  # as ffprobe finds a missing file: nothing to tell
+            return []
+    result = subprocess.run(
+        [ffprobe, "-v", "error", "-print_format", "json", "-show_streams", source],
+        input=clear,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
     return json.loads(result.stdout or b"{}").get("streams", []) if result.returncode == 0 else []
 
 
