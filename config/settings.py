@@ -185,6 +185,9 @@ MAX_SOURCE_PIXELS = int(os.environ.get("MAX_SOURCE_PIXELS", str(8192 * 4352)))
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(50 * 1024**3)))
 # A resumable (TUS) upload that receives nothing for this long expires; the periodic jobs remove its bytes.
 TUS_UPLOAD_EXPIRY = int(os.environ.get("TUS_UPLOAD_EXPIRY", str(24 * 3600)))
+# The web process that receives a TUS upload's last byte finishes it right after answering (off:
+# workers do, from the job sent at the last byte).
+TUS_FINISH_IN_WEB = env_bool("TUS_FINISH_IN_WEB", True)
 # Sources at least this long are cut into pieces that any worker on any host can encode.
 CHUNKED_ENCODING = env_bool("CHUNKED_ENCODING", True)
 CHUNK_MIN_DURATION = float(os.environ.get("CHUNK_MIN_DURATION", "120"))

@@ -1,8 +1,10 @@
-"""The end of an upload: its bytes become the video's original (in a worker), or it is
-terminated by the client, or it fails or is abandoned and its bytes are removed."""
+"""The end of an upload: its bytes become the video's original (in the web process that received
+the last byte, right after answering it; else in a worker), or it is terminated by the client, or
+it fails or is abandoned and its bytes are removed."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import django_rq
@@ -26,6 +28,7 @@ DELETE_FILE = "media_platform.jobs.maintenance.delete_file"
 # A complete upload not stored after this long lost its job (Redis restarted): the sweep sends another.
 STALE_COMPLETE = timedelta(minutes=10)
 State = TusUpload.State
+logger = logging.getLogger(__name__)
 
 
 def tus_upload_finish(*, upload_id: str) -> None:
@@ -51,6 +54,15 @@ def tus_upload_finish(*, upload_id: str) -> None:
             lock.release()
         except Exception:  # held past its timeout: nothing left to release
             pass
+
+
+def tus_upload_finish_here(*, upload_id: str) -> None:
+    """The finish in the web process that received the last byte. It never fails the request it
+    follows: whatever goes wrong (Redis or storage down) is left to the finishing job and the sweep."""
+    try:
+        tus_upload_finish(upload_id=upload_id)
+    except Exception:
+        logger.warning("Upload %s was not finished here; its job or the sweep will finish it", upload_id, exc_info=True)
 
 
 @transaction.atomic

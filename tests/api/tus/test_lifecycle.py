@@ -47,6 +47,26 @@ def test_a_finished_upload_is_encoded_and_webhooks_mark_its_life(tus, bunny, lib
     assert statuses == [6, 7, 0, 1, 2, 3]  # started, finished, then the encode's own
 
 
+def test_the_request_with_the_last_byte_finishes_the_upload_without_a_worker(tus, client, clip, settings):
+    settings.FAST_START = True
+    source = clip("tus-here.mp4", size="320x180", duration=2).read_bytes()
+    location = tus.start(len(source))
+
+    # when the last byte arrives, and no worker runs
+    assert tus.patch(location, source, 0).status_code == 204
+
+    # then the upload is the video's original, its encode is queued, and it plays (fast start)
+    assert upload_row(location).state == "stored"
+    video = Video.objects.get(guid=tus.guid)
+    assert video.original_hash == sha256_of(source) and video.processes.count() == 1
+    assert client.get(f"/{tus.guid}/playlist.m3u8").status_code == 200
+
+    # and the finishing job, sent at the last byte as the fallback, finds it done
+    run_burst()
+    video.refresh_from_db()
+    assert video.status == 4 and video.processes.count() == 1
+
+
 def test_a_broken_body_keeps_what_arrived_and_the_client_resumes(tus, payload):
     location = tus.start(len(payload))
     upload = upload_row(location)
@@ -97,7 +117,8 @@ def test_an_abandoned_upload_expires_and_its_bytes_go(tus, bunny, library_keys, 
     assert tus.head(location).status_code == 404
 
 
-def test_a_complete_upload_whose_job_was_lost_is_finished_by_the_sweep(tus, payload):
+def test_a_complete_upload_whose_job_was_lost_is_finished_by_the_sweep(tus, payload, settings):
+    settings.TUS_FINISH_IN_WEB = False  # as if the web process had stopped before it could finish
     location = tus.start(len(payload))
     tus.patch(location, payload, 0)
     django_rq.get_connection("default").flushdb()  # Redis lost the finishing job
@@ -110,7 +131,8 @@ def test_a_complete_upload_whose_job_was_lost_is_finished_by_the_sweep(tus, payl
     assert video.original_hash == sha256_of(payload) and video.processes.count() == 1
 
 
-def test_bytes_removed_behind_the_uploads_back_fail_it_with_a_reason(tus, bunny, library_keys, payload):
+def test_bytes_removed_behind_the_uploads_back_fail_it_with_a_reason(tus, bunny, library_keys, payload, settings):
+    settings.TUS_FINISH_IN_WEB = False  # a worker finishes it, after the bytes went
     location = tus.start(len(payload))
     tus.patch(location, payload, 0)
     (Path(settings.MEDIA_ROOT) / f"{upload_row(location).target_name}.part").unlink()

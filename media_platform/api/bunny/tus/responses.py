@@ -4,6 +4,7 @@ straight from another site (they read Location and Upload-Offset, so those are e
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from django.http import HttpResponse
 
@@ -25,8 +26,30 @@ PREFLIGHT = {
 }
 
 
-def tus_response(status: int, headers: dict[str, str] | None = None, body: bytes = b"") -> HttpResponse:
-    response = HttpResponse(body, status=status, content_type="application/json" if body else None)
+class _ThenResponse(HttpResponse):
+    """Runs `then` when the server closes the response, that is once the client has it whole, and
+    before Django's end-of-request clean-up (database connections)."""
+
+    def __init__(self, *args, then: Callable[[], None], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.then = then
+
+    def close(self):
+        try:
+            self.then()
+        finally:
+            super().close()
+
+
+def tus_response(
+    status: int, headers: dict[str, str] | None = None, body: bytes = b"", *, then: Callable[[], None] | None = None
+) -> HttpResponse:
+    """The response; `then`, if given, runs after it has been sent."""
+    content_type = "application/json" if body else None
+    if then is None:
+        response = HttpResponse(body, status=status, content_type=content_type)
+    else:
+        response = _ThenResponse(body, status=status, content_type=content_type, then=then)
     if not body:
         del response["Content-Type"]
     response["Tus-Resumable"] = VERSION

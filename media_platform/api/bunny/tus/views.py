@@ -4,6 +4,9 @@ presigned headers; errors are bunny's StatusModel."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +15,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from media_platform.models import TusUpload
-from media_platform.services.uploads import tus_upload_create, tus_upload_terminate
+from media_platform.services.uploads import tus_upload_create, tus_upload_finish_here, tus_upload_terminate
 from media_platform.tus.protocol import (
     OFFSET_CONTENT_TYPE,
     VERSION,
@@ -53,6 +56,17 @@ class TusApiView(View):
             return tus_error(exc.status, exc.message, headers=extra.get(exc.status), head=method == "HEAD")
 
 
+def finish_when_complete(upload: TusUpload) -> Callable[[], None] | None:
+    """For the request that brought the last byte: the finish (the parts joined into the original,
+    its encode started, JIT or fast start prepared), run here once the client has its answer, so
+    the video plays as soon after a TUS upload as after a PUT, busy workers or not. The finishing
+    job, sent when the last byte was recorded, and the sweep stay behind it: whichever comes
+    first finishes, the others find the upload stored (TUS_FINISH_IN_WEB=0 leaves it to them)."""
+    if upload.state != TusUpload.State.COMPLETE or not settings.TUS_FINISH_IN_WEB:
+        return None
+    return partial(tus_upload_finish_here, upload_id=str(upload.pk))
+
+
 def expires(upload: TusUpload) -> dict[str, str]:
     if upload.state != TusUpload.State.RECEIVING:
         return {}
@@ -81,7 +95,7 @@ class TusCreateApi(TusApiView):
             except ProtocolError:
                 pass
             headers["Upload-Offset"] = str(upload.offset)
-        return tus_response(201, {**headers, **expires(upload)})
+        return tus_response(201, {**headers, **expires(upload)}, then=finish_when_complete(upload))
 
 
 class TusUploadApi(TusApiView):
@@ -110,7 +124,7 @@ class TusUploadApi(TusApiView):
         if request.content_type != OFFSET_CONTENT_TYPE:
             raise ProtocolError(415, f"A PATCH body must be {OFFSET_CONTENT_TYPE}.")
         offset = append(request, upload, parse_size(request.headers.get("Upload-Offset"), "Upload-Offset"))
-        return tus_response(204, {"Upload-Offset": str(offset), **expires(upload)})
+        return tus_response(204, {"Upload-Offset": str(offset), **expires(upload)}, then=finish_when_complete(upload))
 
     def delete(self, request, grant: Grant, upload_id: str):
         tus_upload_terminate(upload=self.get_upload(grant, upload_id, gone_too=True))
