@@ -25,4 +25,6 @@ def process_get(
     *, library: Library, dialect: str, public_id: str, with_outputs: bool = False
 ) -> EncodingProcess | None:
     """The process with this public id, if it is the library's and this dialect's."""
+    if "\x00" in public_id:  # no id holds one, and PostgreSQL refuses it in a query (an error, not a miss)
+        return None
     return process_list(library=library, dialect=dialect, with_outputs=with_outputs).filter(public_id=public_id).first()

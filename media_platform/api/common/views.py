@@ -31,6 +31,14 @@ class DialectApiView(APIView):
     def get_exception_handler(self) -> Callable[[Exception, dict], Response | None]:
         return type(self).exception_handler
 
+    def initial(self, request, *args, **kwargs):
+        # No stored text holds a NUL character, and PostgreSQL refuses one in any query (an error,
+        # not a miss): a path or query carrying one is malformed, said in the dialect's own format.
+        values = [*map(str, kwargs.values()), *(v for _, vs in request.query_params.lists() for v in vs)]
+        if any("\x00" in value for value in values):
+            raise exceptions.ParseError("The request's path or query contains a NUL character.")
+        super().initial(request, *args, **kwargs)
+
     def permission_denied(self, request, message=None, code=None):
         if request.authenticators and not request.successful_authenticator:
             raise exceptions.NotAuthenticated()

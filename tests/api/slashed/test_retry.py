@@ -117,3 +117,11 @@ def test_the_references_retry_example_answers_404_for_unknown_ids(slashed, libra
         {"status": 404, "process_id": "1mQhK6J7azYy9LKo7Rbxp", "description": "Process not found"},
         {"status": 404, "process_id": "eeTP9A-jMrljQiDS1_K2S", "description": "Process not found"},
     ]
+
+
+def test_an_id_no_process_can_have_is_not_found_on_either_database(slashed, library_keys):
+    # a NUL character: PostgreSQL refuses it in any text it is asked to compare (schemathesis sent one)
+    body = {"service_id": library_keys.id, "process_ids": ["-\u0092 \u00d6[\x00", "\x00"]}
+    response = slashed.post("/retry", body, format="json")
+    assert response.status_code == 200
+    assert [entry["status"] for entry in response.json()] == [404, 404]
