@@ -23,3 +23,7 @@ def test_a_process_id_with_a_nul_in_the_path_is_a_400(api, library_keys):
 
 def test_a_plain_search_still_lists(bunny, library_keys):
     assert bunny.get(f"/library/{library_keys.id}/videos?search=holiday").status_code == 200
+
+
+def test_a_content_key_id_with_a_nul_is_not_found(client):
+    assert client.get("/keys/a%00b.key").status_code == 404
